@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# The test command of the project:  ./scripts/test.sh [extra dotnet test args]
+#
+# - installs what is missing (xmllint via libxml2-utils; PostgreSQL via scripts/pg.sh),
+# - starts a throwaway PostgreSQL (PG_FAST=1) on a free loopback port in a temp dir,
+#   exported to the tests as IPSAPI_TEST_POSTGRES (Npgsql connection string),
+# - runs `dotnet test IpsApi.sln -c Release` (+ "$@"), logging to the temp dir,
+# - stops PostgreSQL and removes the temp dir on exit (also on failure / Ctrl-C),
+# - ends with one line: `tests: N passed, M failed[, K skipped]`, exit code = dotnet test's.
+#
+# IPSAPI_TEST_SOLUTION=path overrides the solution (default IpsApi.sln, else IpsApi.slnx).
+set -euo pipefail
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+SOLUTION=${IPSAPI_TEST_SOLUTION:-IpsApi.sln}
+if [[ -z ${IPSAPI_TEST_SOLUTION:-} && ! -e $SOLUTION && -e IpsApi.slnx ]]; then
+    SOLUTION=IpsApi.slnx
+fi
+PG_PORT_FIRST=55432
+PG_PORT_LAST=55482
+
+log() { printf 'test.sh: %s\n' "$*" >&2; }
+die() { printf 'test.sh: error: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [[ $(id -u) -eq 0 ]]; }
+
+apt_install() {
+    local pkg=$1
+    command -v apt-get >/dev/null 2>&1 || die "'$pkg' is needed but apt-get is unavailable; install it manually"
+    local sudo=()
+    if ! is_root; then
+        command -v sudo >/dev/null 2>&1 || die "'$pkg' is needed; run as root or install it manually"
+        sudo=(sudo -n)
+    fi
+    log "installing $pkg"
+    {
+        "${sudo[@]}" apt-get update -qq &&
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg"
+    } >&2 || die "apt-get install $pkg failed"
+}
+
+command -v dotnet >/dev/null 2>&1 || die "dotnet SDK not found on PATH"
+export DOTNET_NOLOGO=${DOTNET_NOLOGO:-1}
+export DOTNET_CLI_TELEMETRY_OPTOUT=${DOTNET_CLI_TELEMETRY_OPTOUT:-1}
+# no MSBuild worker nodes lingering after the run (they could hold the output pipe open)
+export MSBUILDDISABLENODEREUSE=${MSBUILDDISABLENODEREUSE:-1}
+command -v xmllint >/dev/null 2>&1 || apt_install libxml2-utils
+command -v xmllint >/dev/null 2>&1 || die "xmllint still missing after installing libxml2-utils"
+
+[[ -e $SOLUTION ]] || die "$ROOT/$SOLUTION not found"
+
+# ---------------------------------------------------------------- temp dir + cleanup
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ipsapi-test.XXXXXX")
+# pg.sh runs the server as 'postgres' when we are root; it must be able to reach $WORK/pg
+chmod 711 "$WORK"
+PGDIR=$WORK/pg
+LOG=$WORK/dotnet-test.log
+
+# shellcheck disable=SC2317  # invoked via trap
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM HUP
+    "$ROOT/scripts/pg.sh" stop "$PGDIR" >/dev/null 2>&1 || true
+    rm -rf -- "$WORK" || true
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# ---------------------------------------------------------------- PostgreSQL
+port_in_use() {
+    local port=$1
+    if command -v ss >/dev/null 2>&1 && ss -ltnH "sport = :$port" 2>/dev/null | grep -q .; then
+        return 0
+    fi
+    timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null
+}
+
+CONN=""
+for ((port = PG_PORT_FIRST; port <= PG_PORT_LAST; port++)); do
+    if port_in_use "$port"; then
+        log "port $port is taken, trying the next one"
+        continue
+    fi
+    if CONN=$(PG_FAST=1 "$ROOT/scripts/pg.sh" start "$PGDIR" "$port"); then
+        break
+    fi
+    CONN=""
+    # lost a race for the port with someone else? then try the next one, else give up
+    if port_in_use "$port"; then
+        "$ROOT/scripts/pg.sh" stop "$PGDIR" >/dev/null 2>&1 || true
+        log "port $port was taken meanwhile, trying the next one"
+        continue
+    fi
+    die "could not start PostgreSQL (see messages above)"
+done
+[[ -n $CONN ]] || die "no free port in $PG_PORT_FIRST..$PG_PORT_LAST for PostgreSQL"
+export IPSAPI_TEST_POSTGRES=$CONN
+log "IPSAPI_TEST_POSTGRES=$IPSAPI_TEST_POSTGRES"
+
+# ---------------------------------------------------------------- dotnet test
+log "dotnet test $SOLUTION -c Release $*"
+set +e
+dotnet test "$SOLUTION" -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$LOG"
+rc=${PIPESTATUS[0]}
+set -e
+
+# ---------------------------------------------------------------- summary
+# With --logger "console;verbosity=normal" VSTest ends each test assembly's run with
+#   Total tests: 42
+#        Passed: 40
+#        Failed: 1
+#       Skipped: 1
+#    Total time: 3.1 Seconds
+# (a count line is omitted when it is 0). At minimal verbosity it prints instead
+#   Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42, Duration: 3 s - IpsApi.Tests.dll (net10.0)
+#   Failed!  - Failed:     1, Passed:    41, Skipped:     0, Total:    42, Duration: 3 s - IpsApi.Tests.dll (net10.0)
+# Both shapes are summed over all assemblies; if both occur, the block form is used
+# (so the same assembly is never counted twice). Count lines are only taken between
+# "Total tests:" and "Total time:" (other output may interleave when assemblies run
+# in parallel, so other lines do not end a block).
+read -r found passed failed skipped < <(
+    sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r$//' "$LOG" |
+    awk '
+    function num(re,   s) {
+        if (match($0, re)) { s = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", s); return s + 0 }
+        return 0
+    }
+    # one-line form
+    /(Passed|Failed)! +- +Failed: *[0-9]+, *Passed: *[0-9]+, *Skipped: *[0-9]+/ {
+        ln++; lp += num("Passed: *[0-9]+"); lf += num("Failed: *[0-9]+"); lk += num("Skipped: *[0-9]+")
+        next
+    }
+    # block form
+    /^[ \t]*Total tests: / { bn++; inblock = 1; next }
+    inblock && /^[ \t]*Passed: *[0-9]+[ \t]*$/  { bp += num("[0-9]+"); next }
+    inblock && /^[ \t]*Failed: *[0-9]+[ \t]*$/  { bf += num("[0-9]+"); next }
+    inblock && /^[ \t]*Skipped: *[0-9]+[ \t]*$/ { bk += num("[0-9]+"); next }
+    /^[ \t]*Total time:/ { inblock = 0; next }
+    END {
+        if (bn > 0) printf "%d %d %d %d\n", bn, bp, bf, bk
+        else        printf "%d %d %d %d\n", ln, lp, lf, lk
+    }'
+)
+
+summary="tests: $passed passed, $failed failed"
+(( skipped > 0 )) && summary+=", $skipped skipped"
+
+if (( found == 0 )); then
+    if (( rc == 0 )) || grep -qE 'No test matches the given testcase filter|No test is available' "$LOG"; then
+        log "no test ran"
+    else
+        log "no test summary in the dotnet test output (exit code $rc; build failure?)"
+    fi
+    echo "tests: 0 passed, 0 failed"
+    (( rc != 0 )) || rc=1
+    exit "$rc"
+fi
+if (( passed + failed == 0 )); then
+    log "no test ran"
+    echo "$summary"
+    (( rc != 0 )) || rc=1
+    exit "$rc"
+fi
+if (( rc != 0 && failed == 0 )); then
+    log "dotnet test exited with code $rc although no test failed (build error in some project?)"
+fi
+echo "$summary"
+if (( failed > 0 && rc == 0 )); then
+    rc=1
+fi
+exit "$rc"
