@@ -1,0 +1,10 @@
+using System.Xml.Serialization;
+
+namespace IpsApi.Contracts;
+
+[XmlType(Namespace = IpsApiNamespaces.Body)]
+public sealed class UrlArray
+{
+    [XmlElement("items")]
+    public List<string> Items { get; set; } = [];
+}
