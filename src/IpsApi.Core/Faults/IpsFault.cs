@@ -1,0 +1,26 @@
+namespace IpsApi.Core.Faults;
+
+/// <summary>A fault as the client sees it: detail element, code and reason.</summary>
+public sealed record IpsFault(FaultKind Kind, int Code, string Reason)
+{
+    /// <summary>True for 30000, the only fault that is the server's doing (<c>soapenv:Server</c>).</summary>
+    public bool IsServerFault => Code == FaultCodes.Exception;
+
+    public static IpsFault NoCredentials(string reason) => new(FaultKind.Authentication, FaultCodes.NoCredentials, reason);
+
+    /// <summary>One text for an unknown user and a wrong password, so the fault is no user-existence oracle.</summary>
+    public static IpsFault InvalidCredentials() =>
+        new(FaultKind.Authentication, FaultCodes.InvalidCredentials, "Invalid credentials: the user name or password is not correct.");
+
+    public static IpsFault NoOperationPermission(string role, string operation) =>
+        new(FaultKind.Authorization, FaultCodes.NoOperationPermission, $"Role {role} has no permission for operation {operation}.");
+
+    public static IpsFault InvalidParameter(string reason) => new(FaultKind.IpsApi, FaultCodes.InvalidParameter, reason);
+
+    public static IpsFault MissingParameter(string reason) => new(FaultKind.IpsApi, FaultCodes.MissingParameter, reason);
+
+    public static IpsFault InvalidRequestXml(string reason) => new(FaultKind.IpsApi, FaultCodes.InvalidRequestXml, reason);
+
+    public static IpsFault ServerException() =>
+        new(FaultKind.IpsApi, FaultCodes.Exception, "The server could not complete the request; it was not carried out. Try again later.");
+}

@@ -1,0 +1,3 @@
+namespace IpsApi.Core.Invalidation;
+
+public sealed record InvalidationAccepted(string InvalidationHandle, int EstimatedSeconds);

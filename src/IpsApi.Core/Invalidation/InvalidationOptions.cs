@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IpsApi.Core.Invalidation;
+
+/// <summary>Configuration section <c>Invalidation</c>.</summary>
+public sealed class InvalidationOptions
+{
+    public const string Section = "Invalidation";
+
+    /// <summary>The contract's limit on URLs per request (the schema's <c>maxOccurs</c>).</summary>
+    public const int MaxUrlsPerRequest = 1000;
+
+    /// <summary>The longest URL accepted, in characters.</summary>
+    public const int MaxUrlLength = 2048;
+
+    /// <summary>The most addresses in <c>ccOthersArray</c> (the schema's <c>maxOccurs</c>).</summary>
+    public const int MaxEmailAddresses = 5;
+
+    /// <summary>URLs per notification batch (the public service uses 100).</summary>
+    [Range(1, MaxUrlsPerRequest)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Path prefixes under which a company's root must follow; default <c>/is/image/</c> and <c>/is/content/</c>.</summary>
+    public string[]? DeliveryPrefixes { get; set; }
+
+    /// <summary>Seconds quoted to the caller for a request before any batch is purged.</summary>
+    [Range(0, 3600)]
+    public int BaseEstimateSeconds { get; set; } = 1;
+
+    public IReadOnlyList<string> EffectiveDeliveryPrefixes =>
+        DeliveryPrefixes is { Length: > 0 } configured ? configured : ["/is/image/", "/is/content/"];
+}

@@ -1,0 +1,146 @@
+using System.Net.Mail;
+using IpsApi.Contracts;
+using IpsApi.Core.Faults;
+using IpsApi.Core.Persistence;
+using IpsApi.Core.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace IpsApi.Core.Invalidation;
+
+/// <summary>Accepts invalidation requests (all or nothing, durably) and reports their status.</summary>
+public sealed class InvalidationService(IpsDbContext db, IOptions<InvalidationOptions> options, TimeProvider clock)
+{
+    private readonly InvalidationOptions options = options.Value;
+
+    /// <summary>
+    /// Checks every URL against the company; on success stores the request, its notification
+    /// batches and the audit record in one transaction before answering.
+    /// </summary>
+    public async Task<InvalidationAccepted> AcceptAsync(Caller caller, InvalidationCommand command, CancellationToken cancellationToken)
+    {
+        CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
+        var company = await CompanyAccess.RequireCompanyAsync(db, caller.User, command.CompanyHandle, cancellationToken);
+
+        var urls = command.Urls ?? [];
+        if (urls.Count == 0)
+        {
+            throw new IpsFaultException(IpsFault.MissingParameter("No URLs entered to be invalidated."));
+        }
+
+        if (urls.Count > InvalidationOptions.MaxUrlsPerRequest)
+        {
+            throw new IpsFaultException(IpsFault.InvalidParameter(
+                $"{urls.Count} URLs entered; at most {InvalidationOptions.MaxUrlsPerRequest} may be invalidated in one request."));
+        }
+
+        var (problems, distinct) = UrlRules.Check(urls, company, options.EffectiveDeliveryPrefixes);
+        if (problems.Count > 0)
+        {
+            throw new IpsFaultException(IpsFault.InvalidParameter(UrlRules.Describe(problems, urls.Count)));
+        }
+
+        var emailOthers = CheckEmails(command.EmailOthers ?? []);
+        var now = clock.GetUtcNow();
+        var request = new InvalidationRequest
+        {
+            CompanyId = company.Id,
+            Token = InvalidationHandle.NewToken(),
+            UrlCount = distinct.Count,
+            CreatedAt = now,
+            UserId = caller.User.Id,
+            EmailCcOriginator = command.EmailCcOriginator,
+            EmailOthers = emailOthers,
+        };
+        foreach (var (chunk, sequence) in distinct.Chunk(options.BatchSize).Select((chunk, i) => (chunk, i)))
+        {
+            request.Batches.Add(new NotificationBatch { Sequence = sequence, Urls = [.. chunk], NextAttemptAt = now });
+        }
+
+        request.EstimatedSeconds = options.BaseEstimateSeconds;
+        db.InvalidationRequests.Add(request);
+        db.AuditRecords.Add(new AuditRecord
+        {
+            Request = request,
+            UserId = caller.User.Id,
+            UserEmail = caller.User.Email,
+            At = now,
+            AppName = Clip(caller.AppName, 200),
+            AppVersion = Clip(caller.AppVersion, 100),
+            ClientAddress = Clip(caller.ClientAddress, 64),
+        });
+
+        // One SaveChanges is one transaction: request, batches and audit commit together or not at all.
+        await db.SaveChangesAsync(cancellationToken);
+        return new InvalidationAccepted(request.Handle, request.EstimatedSeconds);
+    }
+
+    /// <summary>Where a request stands; a bogus handle and a foreign one give the same 20000 fault.</summary>
+    public async Task<InvalidationProgress> GetStatusAsync(Caller caller, string? handle, CancellationToken cancellationToken)
+    {
+        CompanyAccess.RequireOperationRole(caller.User, OperationNames.GetCdnCacheInvalidationStatus);
+        var request = InvalidationHandle.TryParse(handle, out var companyId, out var requestId, out var token)
+            && CompanyAccess.MayAccess(caller.User, companyId)
+            ? await db.InvalidationRequests.AsNoTracking()
+                .Where(r => r.Id == requestId && r.CompanyId == companyId)
+                .Select(r => new
+                {
+                    r.Token,
+                    r.CreatedAt,
+                    r.EstimatedSeconds,
+                    Batches = r.Batches.Select(b => new { b.Status, UrlCount = b.Urls.Count, b.LastError }).ToList(),
+                })
+                .SingleOrDefaultAsync(cancellationToken)
+            : null;
+
+        if (request is null || !TokensEqual(request.Token, token))
+        {
+            throw new IpsFaultException(new IpsFault(FaultKind.Authorization, FaultCodes.InvalidCompany,
+                $"Invalid invalidation handle: '{handle}' does not name a request this user may access."));
+        }
+
+        var status = InvalidationStatus.Derive(request.Batches.Select(b => b.Status));
+        var failed = request.Batches.Where(b => b.Status is InvalidationStatus.Error or InvalidationStatus.ErrorCdnNode).ToList();
+        var remaining = InvalidationStatus.IsTerminal(status)
+            ? 0
+            : Math.Max(1, request.EstimatedSeconds - (int)(clock.GetUtcNow() - request.CreatedAt).TotalSeconds);
+        return new InvalidationProgress(
+            status,
+            remaining,
+            SuccessCount: request.Batches.Where(b => b.Status == InvalidationStatus.Done).Sum(b => b.UrlCount),
+            WarningCount: 0,
+            ErrorCount: failed.Sum(b => b.UrlCount),
+            Warnings: [],
+            Errors: [.. failed.Select(b => (FaultCodes.Exception, b.LastError ?? "The purge failed after its retries."))]);
+    }
+
+    private static bool TokensEqual(string expected, string actual) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(actual));
+
+    private static string? Clip(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
+
+    private static List<string> CheckEmails(IReadOnlyList<string?> addresses)
+    {
+        if (addresses.Count > InvalidationOptions.MaxEmailAddresses)
+        {
+            throw new IpsFaultException(IpsFault.InvalidParameter(
+                $"ccOthersArray has {addresses.Count} addresses; at most {InvalidationOptions.MaxEmailAddresses} are allowed."));
+        }
+
+        var checkedAddresses = new List<string>(addresses.Count);
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            var address = addresses[i]?.Trim() ?? "";
+            if (address.Length > 254 || !MailAddress.TryCreate(address, out var parsed) || parsed.Address != address || parsed.DisplayName.Length > 0)
+            {
+                throw new IpsFaultException(IpsFault.InvalidParameter(
+                    $"ccOthersArray address {i + 1} '{address}' is not a well-formed email address."));
+            }
+
+            checkedAddresses.Add(address);
+        }
+
+        return checkedAddresses;
+    }
+}

@@ -1,0 +1,88 @@
+using IpsApi.Core.Companies;
+using IpsApi.Core.Invalidation;
+using IpsApi.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace IpsApi.Core.Persistence;
+
+/// <summary>
+/// The store. <see cref="PostgresIpsDbContext"/> and <see cref="SqliteIpsDbContext"/> exist only
+/// so that each provider has its own migrations; the model is this one. Tables and columns are
+/// snake_case on both, so plain SQL reads the same on either.
+/// </summary>
+public abstract class IpsDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Company> Companies => Set<Company>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<InvalidationRequest> InvalidationRequests => Set<InvalidationRequest>();
+
+    public DbSet<NotificationBatch> NotificationBatches => Set<NotificationBatch>();
+
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Company>(company =>
+        {
+            company.ToTable("companies");
+            company.Property(c => c.Name).HasMaxLength(200);
+            company.Property(c => c.RootId).HasMaxLength(100);
+            company.HasIndex(c => c.RootId).IsUnique();
+            company.Ignore(c => c.Handle);
+        });
+
+        modelBuilder.Entity<User>(user =>
+        {
+            user.ToTable("users");
+            user.Property(u => u.Email).HasMaxLength(254);
+            user.HasIndex(u => u.Email).IsUnique();
+            user.Property(u => u.PasswordHash).HasMaxLength(200);
+            user.Property(u => u.Role).HasConversion<string>().HasMaxLength(40);
+            user.HasMany(u => u.Companies).WithMany().UsingEntity(
+                "company_members",
+                r => r.HasOne(typeof(Company)).WithMany().HasForeignKey("company_id").OnDelete(DeleteBehavior.Cascade),
+                l => l.HasOne(typeof(User)).WithMany().HasForeignKey("user_id").OnDelete(DeleteBehavior.Cascade));
+        });
+
+        modelBuilder.Entity<InvalidationRequest>(request =>
+        {
+            request.ToTable("invalidation_requests");
+            request.Property(r => r.Token).HasMaxLength(32);
+            request.HasOne(r => r.Company).WithMany().HasForeignKey(r => r.CompanyId).OnDelete(DeleteBehavior.Restrict);
+            request.HasOne<User>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Restrict);
+            request.HasMany(r => r.Batches).WithOne().HasForeignKey(b => b.RequestId).OnDelete(DeleteBehavior.Cascade);
+            request.HasIndex(r => r.CompanyId);
+            request.Ignore(r => r.Handle);
+        });
+
+        modelBuilder.Entity<NotificationBatch>(batch =>
+        {
+            batch.ToTable("notification_batches");
+            batch.Property(b => b.Status).HasMaxLength(20);
+            batch.Property(b => b.LastError).HasMaxLength(4000);
+            batch.HasIndex(b => new { b.RequestId, b.Sequence }).IsUnique();
+            batch.HasIndex(b => new { b.Status, b.NextAttemptAt });
+        });
+
+        modelBuilder.Entity<AuditRecord>(audit =>
+        {
+            audit.ToTable("audit_records");
+            audit.Property(a => a.UserEmail).HasMaxLength(254);
+            audit.Property(a => a.AppName).HasMaxLength(200);
+            audit.Property(a => a.AppVersion).HasMaxLength(100);
+            audit.Property(a => a.ClientAddress).HasMaxLength(64);
+            audit.HasOne(a => a.Request).WithMany().HasForeignKey(a => a.RequestId).OnDelete(DeleteBehavior.Cascade);
+            audit.HasIndex(a => a.RequestId);
+        });
+
+        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
+        {
+            property.SetColumnName(SnakeCase(property.GetColumnName()));
+        }
+    }
+
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) && !char.IsUpper(name[i - 1]) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

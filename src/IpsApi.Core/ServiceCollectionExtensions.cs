@@ -1,0 +1,26 @@
+using IpsApi.Core.Invalidation;
+using IpsApi.Core.Persistence;
+using IpsApi.Core.Users;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IpsApi.Core;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Registers the store, credential checks and the invalidation service.</summary>
+    public static IServiceCollection AddIpsCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddIpsPersistence(configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<VerifiedCredentialCache>();
+        services.AddScoped<CredentialVerifier>();
+        services.AddScoped<InvalidationService>();
+        services.AddScoped<DatabaseMigrator>();
+        services.AddOptions<InvalidationOptions>()
+            .BindConfiguration(InvalidationOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using IpsApi.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace IpsApi.Core.Users;
+
+/// <summary>
+/// Checks an email and password against the stored PBKDF2 hash.
+/// An unknown user costs the same PBKDF2 work as a wrong password, so timing tells nothing.
+/// A successful check is remembered for a few minutes as an HMAC of the password under a key
+/// that lives only in this process, tied to the stored hash it matched: a changed password
+/// (a different stored hash) forgets it at once, and failures are never remembered.
+/// </summary>
+public sealed class CredentialVerifier(IpsDbContext db, VerifiedCredentialCache cache)
+{
+    private static readonly string DummyHash = PasswordHasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
+
+    public async Task<AuthenticatedUser?> VerifyAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        var normalized = User.NormalizeEmail(email);
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.Email == normalized)
+            .Select(u => new { u.Id, u.Email, u.PasswordHash, u.Role, CompanyIds = u.Companies.Select(c => c.Id).ToList() })
+            .SingleOrDefaultAsync(cancellationToken);
+
+        if (user is null)
+        {
+            PasswordHasher.Verify(password, DummyHash);
+            return null;
+        }
+
+        if (!cache.IsRemembered(user.Email, password, user.PasswordHash))
+        {
+            if (!PasswordHasher.Verify(password, user.PasswordHash))
+            {
+                return null;
+            }
+
+            cache.Remember(user.Email, password, user.PasswordHash);
+        }
+
+        return new AuthenticatedUser(user.Id, user.Email, user.Role, user.CompanyIds.ToHashSet());
+    }
+}
