@@ -1,0 +1,61 @@
+using System.CommandLine;
+
+namespace IpsApi.Server.Cli;
+
+/// <summary>
+/// <c>ipsapi [serve|migrate|company|user] …</c>. Bad arguments exit 2 with one line on standard
+/// error; a failure the user can fix exits 1 with one line.
+/// </summary>
+public static class IpsApiCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("IpsApi: the Scene7 IPS SOAP API for CDN cache invalidation (cdnCacheInvalidation, getCdnCacheInvalidationStatus).")
+        {
+            ServeCommand.Create(),
+            MigrateCommand.Create(),
+            CompanyCommand.Create(),
+            UserCommand.Create(),
+        };
+
+        if (args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version")))
+        {
+            args = ["serve", .. args];
+        }
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var command = string.Join(' ', parse.CommandResult.Command == root ? [] : Path(parse.CommandResult));
+            var error = parse.Errors.FirstOrDefault(e => e.Message != "Required command was not provided.") ?? parse.Errors[0];
+            await Console.Error.WriteLineAsync($"ipsapi: {error.Message} (see 'ipsapi {command}{(command.Length > 0 ? " " : "")}--help')");
+            return 2;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync();
+        }
+        catch (CliException e)
+        {
+            await Console.Error.WriteLineAsync($"ipsapi: {e.Message}");
+            return 1;
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("Database:Provider", StringComparison.Ordinal) || e.Message.Contains("ConnectionStrings:", StringComparison.Ordinal))
+        {
+            await Console.Error.WriteLineAsync($"ipsapi: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static IEnumerable<string> Path(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new Stack<string>();
+        for (var current = result; current?.Parent is System.CommandLine.Parsing.CommandResult parent; current = parent)
+        {
+            names.Push(current.Command.Name);
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using IpsApi.Core.Companies;
+using IpsApi.Core.Persistence;
+using IpsApi.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace IpsApi.Server.Cli;
+
+internal static class UserCommand
+{
+    private const int MinPasswordLength = 8;
+
+    public static Command Create()
+    {
+        var command = new Command("user", "Manage users.");
+        command.Subcommands.Add(Add());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Passwd());
+        return command;
+    }
+
+    private static Option<string> Email() => new("--email") { Description = "The user's login.", Required = true };
+
+    private static Option<bool> PasswordStdin() =>
+        new("--password-stdin") { Description = "Read the password from standard input (required: passwords never go on a command line)." };
+
+    private static Command Add()
+    {
+        var email = Email();
+        var role = new Option<Role>("--role")
+        {
+            Description = "IpsAdmin (every company) or IpsCompanyAdmin (its --company list); other IPS roles may not call the API.",
+            Required = true,
+        };
+        var companies = new Option<string[]>("--company") { Description = "Handle of a company the user belongs to (repeatable), e.g. c|1." };
+        var stdin = PasswordStdin();
+        var command = new Command("add", "Add a user.") { email, role, companies, stdin };
+        command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
+        {
+            var password = ReadPassword(parse.GetValue(stdin));
+            var db = services.GetRequiredService<IpsDbContext>();
+            var address = CheckEmail(parse.GetValue(email));
+            if (await db.Users.AnyAsync(u => u.Email == address, ct))
+            {
+                throw new CliException($"user {address} exists already (use 'user passwd' to change the password)");
+            }
+
+            var user = new User
+            {
+                Email = address,
+                PasswordHash = PasswordHasher.Hash(password),
+                Role = parse.GetValue(role),
+                CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            };
+            foreach (var handle in parse.GetValue(companies) ?? [])
+            {
+                var company = CompanyHandle.TryParse(handle, out var id) ? await db.Companies.FindAsync([id], ct) : null;
+                user.Companies.Add(company ?? throw new CliException($"--company '{handle}' is not a company handle (see 'company list')"));
+            }
+
+            if (user.Role == Role.IpsCompanyAdmin && user.Companies.Count == 0)
+            {
+                Console.Error.WriteLine("warning: an IpsCompanyAdmin without --company may not invalidate anything yet.");
+            }
+
+            db.Users.Add(user);
+            await db.SaveChangesAsync(ct);
+            Console.WriteLine($"Added {user.Role} {user.Email}" + (user.Companies.Count > 0 ? $" in {string.Join(", ", user.Companies.Select(c => c.Handle))}." : "."));
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List users: email, role, companies.");
+        command.SetAction((_, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
+        {
+            var users = await services.GetRequiredService<IpsDbContext>().Users.AsNoTracking()
+                .Include(u => u.Companies).OrderBy(u => u.Email).ToListAsync(ct);
+            Console.WriteLine("EMAIL\tROLE\tCOMPANIES");
+            foreach (var user in users)
+            {
+                Console.WriteLine($"{user.Email}\t{user.Role}\t{string.Join(",", user.Companies.Select(c => c.Handle))}");
+            }
+
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Passwd()
+    {
+        var email = Email();
+        var stdin = PasswordStdin();
+        var command = new Command("passwd", "Set a user's password.") { email, stdin };
+        command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
+        {
+            var password = ReadPassword(parse.GetValue(stdin));
+            var address = CheckEmail(parse.GetValue(email));
+            var db = services.GetRequiredService<IpsDbContext>();
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Email == address, ct)
+                ?? throw new CliException($"no user {address}");
+            user.PasswordHash = PasswordHasher.Hash(password);
+            await db.SaveChangesAsync(ct);
+            Console.WriteLine($"Password of {user.Email} changed.");
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static string CheckEmail(string? value)
+    {
+        var address = User.NormalizeEmail(value ?? "");
+        return address.Length <= 254 && System.Net.Mail.MailAddress.TryCreate(address, out var parsed) && parsed.Address == address
+            ? address
+            : throw new CliException($"--email '{value}' is not an email address");
+    }
+
+    /// <summary>The first line of standard input; never from the command line, where other users and shell history would see it.</summary>
+    private static string ReadPassword(bool fromStdin)
+    {
+        if (!fromStdin)
+        {
+            throw new CliException("--password-stdin is required: pipe the password in, e.g. printf '%s\\n' \"$PASSWORD\" | ipsapi user add ...");
+        }
+
+        var password = Console.In.ReadLine() ?? "";
+        return password.Length >= MinPasswordLength
+            ? password
+            : throw new CliException($"the password read from standard input must be at least {MinPasswordLength} characters");
+    }
+}

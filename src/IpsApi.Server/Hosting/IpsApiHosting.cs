@@ -1,0 +1,91 @@
+using System.ServiceModel;
+using System.ServiceModel.Channels;
+using System.Text;
+using IpsApi.Core;
+using IpsApi.Server.Soap;
+using IpsApi.Server.Wsdl;
+using Microsoft.AspNetCore.ResponseCompression;
+using Serilog;
+using SoapCore;
+using SoapCore.Extensibility;
+
+namespace IpsApi.Server.Hosting;
+
+public static class IpsApiHosting
+{
+    /// <summary>Everything <c>ipsapi serve</c> runs: logging, the store, the SOAP endpoint and its guard.</summary>
+    public static WebApplicationBuilder AddIpsApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => LoggingSetup.Configure(logger, builder.Configuration));
+        builder.Services.AddIpsCore(builder.Configuration);
+        builder.Services.AddOptions<SoapEndpointOptions>()
+            .BindConfiguration(SoapEndpointOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<RequestSchemas>();
+        builder.Services.AddSingleton<SoapRequestReader>();
+        builder.Services.AddSoapCore();
+        builder.Services.AddScoped<IpsApiSoapService>();
+        builder.Services.AddSingleton<IFaultExceptionTransformer, IpsFaultTransformer>();
+        builder.Services.AddResponseCompression(options =>
+        {
+            options.Providers.Add<GzipCompressionProvider>();
+            options.MimeTypes = ["text/xml", "application/soap+xml"];
+        });
+        builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = System.IO.Compression.CompressionLevel.Fastest);
+        return builder;
+    }
+
+    public static WebApplication UseIpsApi(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            options.GetLevel = RequestLogLevel;
+        });
+        app.UseResponseCompression();
+        app.UseWhen(
+            http => HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(SoapEndpointOptions.ServicePath, StringComparison.Ordinal),
+            soap =>
+            {
+                soap.UseMiddleware<SoapGuardMiddleware>();
+                soap.UseSoapEndpoint<IpsApiSoapService>(options =>
+                {
+                    options.Path = SoapEndpointOptions.ServicePath;
+                    options.SoapSerializer = SoapSerializer.XmlSerializer;
+                    options.EncoderOptions =
+                    [
+                        Encoder(MessageVersion.Soap11, SoapEnvelopeNamespaces.Soap11),
+                        Encoder(MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None), SoapEnvelopeNamespaces.Soap12),
+                    ];
+                    options.HttpGetEnabled = false;
+                    options.HttpsGetEnabled = false;
+                    options.HttpPostEnabled = false;
+                    options.HttpsPostEnabled = false;
+                    options.IndentXml = false;
+                });
+            });
+        app.MapContractDocuments();
+        app.MapGet("/healthz", async (Core.Persistence.IpsDbContext db, CancellationToken cancellationToken) =>
+            await db.Database.CanConnectAsync(cancellationToken) ? Results.Text("ok\n") : Results.Text("database unreachable\n", statusCode: 503));
+        return app;
+    }
+
+    /// <summary>A fault answered to a caller's mistake is routine (Information); only the server's own failures are errors.</summary>
+    private static Serilog.Events.LogEventLevel RequestLogLevel(HttpContext http, double elapsedMs, Exception? exception) =>
+        exception is not null || (http.Response.StatusCode >= 500 && http.Items[FaultLog.CodeKey] is not int)
+            || http.Items[FaultLog.CodeKey] is FaultLog.ServerFaultCode
+            ? Serilog.Events.LogEventLevel.Error
+            : Serilog.Events.LogEventLevel.Information;
+
+    /// <summary>One encoder per SOAP version, writing the envelope with the <c>soapenv</c> prefix as Axis-era clients expect.</summary>
+    private static SoapEncoderOptions Encoder(MessageVersion version, string envelopeNamespace)
+    {
+        var prefixes = new System.Xml.XmlNamespaceManager(new System.Xml.NameTable());
+        prefixes.AddNamespace("soapenv", envelopeNamespace);
+        return new SoapEncoderOptions { MessageVersion = version, WriteEncoding = new UTF8Encoding(false), XmlNamespaceOverrides = prefixes };
+    }
+}

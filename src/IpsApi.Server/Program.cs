@@ -1,0 +1,3 @@
+using IpsApi.Server.Cli;
+
+return await IpsApiCli.RunAsync(args);

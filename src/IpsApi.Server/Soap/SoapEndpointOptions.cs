@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+using IpsApi.Core.Invalidation;
+
+namespace IpsApi.Server.Soap;
+
+/// <summary>Configuration section <c>Soap</c>.</summary>
+public sealed class SoapEndpointOptions
+{
+    public const string Section = "Soap";
+    public const string ServicePath = "/scene7/services/IpsApiService";
+    public const string WebServicePath = "/scene7/webservice";
+
+    /// <summary>Room per URL for its <c>items</c> tags, prefixes and indentation.</summary>
+    public const int MarkupPerUrl = 64;
+
+    /// <summary>Room for the envelope, the headers and the other parameters.</summary>
+    public const int EnvelopeAllowance = 64 * 1024;
+
+    /// <summary>The default body limit: a request of 1000 URLs of 2048 characters fits, with room for markup, and no more.</summary>
+    public const long DefaultMaxRequestBodyBytes =
+        (long)InvalidationOptions.MaxUrlsPerRequest * (InvalidationOptions.MaxUrlLength + MarkupPerUrl) + EnvelopeAllowance;
+
+    [Range(4096, 64L * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+}

@@ -1,0 +1,250 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Xml;
+using IpsApi.Core.Faults;
+using IpsApi.Core.Users;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using IDiagnosticContext = Serilog.IDiagnosticContext;
+
+namespace IpsApi.Server.Soap;
+
+/// <summary>
+/// Everything a SOAP request must pass before SoapCore dispatches it: the size limit, no DOCTYPE,
+/// a readable envelope, credentials (spec §2), a body valid by the shipped XSD, and a SOAPAction
+/// that agrees with the body element. The body element decides the operation; SoapCore is told
+/// which by the SOAPAction it sees. Faults here are written directly, in the request's SOAP version.
+/// </summary>
+public sealed partial class SoapGuardMiddleware(
+    RequestDelegate next,
+    SoapRequestReader reader,
+    IOptions<SoapEndpointOptions> options,
+    IDiagnosticContext diagnostics,
+    ILogger<SoapGuardMiddleware> logger)
+{
+    private static readonly byte[] Doctype = "<!DOCTYPE"u8.ToArray();
+    private readonly long maxBodyBytes = options.Value.MaxRequestBodyBytes;
+
+    public async Task InvokeAsync(HttpContext http, CredentialVerifier verifier)
+    {
+        var transport = TransportVersion(http.Request.ContentType);
+        if (transport is null)
+        {
+            await WriteFaultAsync(http, SoapVersion.Soap11, StatusCodes.Status415UnsupportedMediaType, IpsFault.InvalidRequestXml(
+                "Content-Type must be text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)."));
+            return;
+        }
+
+        var version = transport.Value;
+        var body = await ReadBodyAsync(http);
+        if (body is null)
+        {
+            await WriteFaultAsync(http, version, StatusCodes.Status413PayloadTooLarge, IpsFault.InvalidRequestXml(
+                $"The request body is larger than {maxBodyBytes} bytes, the most a request of 1000 URLs needs."));
+            return;
+        }
+
+        if (body.AsSpan().IndexOf(Doctype) >= 0)
+        {
+            LogDoctypeRefused(logger);
+            await WriteFaultAsync(http, version, StatusCodes.Status500InternalServerError,
+                IpsFault.InvalidRequestXml("DOCTYPE declarations are not accepted in requests."));
+            return;
+        }
+
+        SoapRequest request;
+        try
+        {
+            request = reader.Read(new MemoryStream(body, writable: false));
+        }
+        catch (Exception e) when (e is XmlException or SoapReadException)
+        {
+            await WriteFaultAsync(http, version, StatusCodes.Status500InternalServerError,
+                IpsFault.InvalidRequestXml($"The request is not a readable SOAP envelope: {e.Message}"));
+            return;
+        }
+
+        var headers = request.Headers;
+        var faultStatus = headers.FaultHttpStatusCode ?? StatusCodes.Status500InternalServerError;
+        if (request.Version != version)
+        {
+            await WriteFaultAsync(http, request.Version, faultStatus, IpsFault.InvalidRequestXml(
+                $"A SOAP {(request.Version == SoapVersion.Soap12 ? "1.2" : "1.1")} envelope must be sent with Content-Type "
+                + (request.Version == SoapVersion.Soap12 ? "application/soap+xml." : "text/xml.")));
+            return;
+        }
+
+        var credentials = Credentials(http, headers, out var credentialProblem);
+        if (credentialProblem is not null)
+        {
+            await WriteFaultAsync(http, version, faultStatus, IpsFault.NoCredentials(credentialProblem));
+            return;
+        }
+
+        if (credentials is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"IpsApi\"";
+            await WriteFaultAsync(http, version, StatusCodes.Status401Unauthorized, IpsFault.NoCredentials(
+                "No credentials: send an authHeader SOAP header, the AuthUser/AuthPassword headers, or HTTP Basic authentication."));
+            return;
+        }
+
+        var user = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.RequestAborted);
+        if (user is null)
+        {
+            LogInvalidCredentials(logger, http.Connection.RemoteIpAddress?.ToString());
+            await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidCredentials());
+            return;
+        }
+
+        diagnostics.Set("User", user.Email);
+        if (request.Problems.Count > 0)
+        {
+            await WriteFaultAsync(http, version, faultStatus,
+                IpsFault.InvalidRequestXml("The request does not match the IpsApi schema: " + string.Join(" ", request.Problems)));
+            return;
+        }
+
+        var operation = request.Operation!;
+        diagnostics.Set("Operation", operation);
+        var action = SoapAction(http.Request, version);
+        if (!string.IsNullOrEmpty(action) && action != operation)
+        {
+            await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidRequestXml(
+                $"SOAPAction '{action}' names a different operation than the body element '{request.BodyElement!.Name}' ({operation})."));
+            return;
+        }
+
+        var caller = new Caller(user, headers.AppName, headers.AppVersion, http.Connection.RemoteIpAddress?.ToString());
+        http.Features.Set(new IpsCall(version, operation, caller, headers.FaultHttpStatusCode));
+        if (headers.GzipResponse == false)
+        {
+            http.Request.Headers.AcceptEncoding = default;
+        }
+
+        http.Request.Headers["SOAPAction"] = "\"" + operation + "\"";
+        http.Request.Body = new MemoryStream(body, writable: false);
+        http.Request.ContentLength = body.Length;
+        await next(http);
+    }
+
+    private static SoapVersion? TransportVersion(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
+        {
+            return null;
+        }
+
+        return media.MediaType?.ToLowerInvariant() switch
+        {
+            "text/xml" => SoapVersion.Soap11,
+            "application/soap+xml" => SoapVersion.Soap12,
+            _ => null,
+        };
+    }
+
+    /// <summary>SOAP 1.1's SOAPAction header, or SOAP 1.2's <c>action</c> media-type parameter, unquoted.</summary>
+    private static string? SoapAction(HttpRequest request, SoapVersion version)
+    {
+        string? action = request.Headers["SOAPAction"];
+        if (version == SoapVersion.Soap12 && string.IsNullOrEmpty(action)
+            && MediaTypeHeaderValue.TryParse(request.ContentType, out var media))
+        {
+            action = media.Parameters.FirstOrDefault(p => p.Name.Equals("action", StringComparison.OrdinalIgnoreCase))?.Value;
+        }
+
+        return action?.Trim().Trim('"');
+    }
+
+    /// <summary>authHeader, then the legacy headers, then HTTP Basic; null when the request carries none at all.</summary>
+    private static (string User, string Password)? Credentials(HttpContext http, AuthHeaderValues headers, out string? problem)
+    {
+        problem = null;
+        if (headers.HasAuthHeader)
+        {
+            if (string.IsNullOrEmpty(headers.User) || headers.Password is null)
+            {
+                problem = "No credentials: authHeader must carry user and password.";
+                return null;
+            }
+
+            return (headers.User, headers.Password);
+        }
+
+        if (headers.LegacyUser is not null || headers.LegacyPassword is not null)
+        {
+            if (string.IsNullOrEmpty(headers.LegacyUser) || headers.LegacyPassword is null)
+            {
+                problem = "No credentials: the AuthUser and AuthPassword headers must both be present.";
+                return null;
+            }
+
+            return (headers.LegacyUser, headers.LegacyPassword);
+        }
+
+        if (!AuthenticationHeaderValue.TryParse(http.Request.Headers.Authorization, out var authorization)
+            || !authorization.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization.Parameter ?? ""));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0)
+            {
+                return (decoded[..colon], decoded[(colon + 1)..]);
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        problem = "No credentials: the Basic Authorization header is not base64(user:password).";
+        return null;
+    }
+
+    /// <summary>The whole body, or null when it is larger than the limit.</summary>
+    private async Task<byte[]?> ReadBodyAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength > maxBodyBytes)
+        {
+            return null;
+        }
+
+        var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = maxBodyBytes;
+        }
+
+        using var buffer = new MemoryStream(http.Request.ContentLength is { } length ? (int)length : 16 * 1024);
+        try
+        {
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+
+        return buffer.Length > maxBodyBytes ? null : buffer.ToArray();
+    }
+
+    private async Task WriteFaultAsync(HttpContext http, SoapVersion version, int status, IpsFault fault)
+    {
+        FaultLog.Record(http, diagnostics, fault);
+        var envelope = SoapFaultWriter.Write(version, fault);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = SoapFaultWriter.ContentType(version);
+        http.Response.ContentLength = envelope.Length;
+        await http.Response.Body.WriteAsync(envelope, http.RequestAborted);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Invalid credentials from {ClientAddress}")]
+    private static partial void LogInvalidCredentials(ILogger logger, string? clientAddress);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Refused a request body with a DOCTYPE declaration")]
+    private static partial void LogDoctypeRefused(ILogger logger);
+}

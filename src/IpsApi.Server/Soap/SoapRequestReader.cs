@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Xml;
+using System.Xml.Schema;
+using IpsApi.Contracts;
+
+namespace IpsApi.Server.Soap;
+
+/// <summary>
+/// Reads a request envelope in one pass with DTDs prohibited and no resolver: picks out the
+/// auth headers and validates the single body element against the shipped XSD.
+/// </summary>
+public sealed class SoapRequestReader(RequestSchemas schemas)
+{
+    private const int ProblemsKept = 5;
+
+    private static readonly Dictionary<XmlQualifiedName, string> Operations = new()
+    {
+        [new XmlQualifiedName("cdnCacheInvalidationParam", IpsApiNamespaces.Body)] = OperationNames.CdnCacheInvalidation,
+        [new XmlQualifiedName("getCdnCacheInvalidationStatusParam", IpsApiNamespaces.Body)] = OperationNames.GetCdnCacheInvalidationStatus,
+    };
+
+    public SoapRequest Read(Stream body)
+    {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            CloseInput = false,
+        };
+        using var reader = XmlReader.Create(body, settings);
+        reader.MoveToContent();
+        var version = reader.NamespaceURI switch
+        {
+            SoapEnvelopeNamespaces.Soap11 when reader.LocalName == "Envelope" => SoapVersion.Soap11,
+            SoapEnvelopeNamespaces.Soap12 when reader.LocalName == "Envelope" => SoapVersion.Soap12,
+            _ => throw new SoapReadException($"The root element is '{reader.Name}' in namespace '{reader.NamespaceURI}', not a SOAP 1.1 or 1.2 Envelope."),
+        };
+        var envelopeNs = reader.NamespaceURI;
+        var request = new SoapRequest { Version = version };
+
+        if (!reader.ReadToFirstChildElement())
+        {
+            throw new SoapReadException("The Envelope has no Body.");
+        }
+
+        if (reader.LocalName == "Header" && reader.NamespaceURI == envelopeNs)
+        {
+            ReadHeaders(reader, request.Headers);
+            reader.MoveToContent();
+        }
+
+        if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "Body" || reader.NamespaceURI != envelopeNs)
+        {
+            throw new SoapReadException($"Expected the Envelope's Body, found '{reader.Name}'.");
+        }
+
+        if (!reader.ReadToFirstChildElement())
+        {
+            throw new SoapReadException("The Body is empty: it must hold one operation element.");
+        }
+
+        request.BodyElement = new XmlQualifiedName(reader.LocalName, reader.NamespaceURI);
+        if (!Operations.TryGetValue(request.BodyElement, out var operation))
+        {
+            request.Problems.Add($"The body element '{reader.LocalName}' in namespace '{reader.NamespaceURI}' is not an operation of this service; "
+                + $"expected cdnCacheInvalidationParam or getCdnCacheInvalidationStatusParam in namespace '{IpsApiNamespaces.Body}'.");
+            return request;
+        }
+
+        request.Operation = operation;
+        Validate(reader, request.Problems);
+        reader.MoveToContent();
+        if (reader.NodeType == XmlNodeType.Element)
+        {
+            request.Problems.Add($"The Body holds more than one element ('{reader.Name}' follows the operation element).");
+        }
+
+        return request;
+    }
+
+    private void Validate(XmlReader reader, List<string> problems)
+    {
+        var settings = new XmlReaderSettings
+        {
+            ValidationType = ValidationType.Schema,
+            Schemas = schemas.Set,
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            ValidationFlags = XmlSchemaValidationFlags.ReportValidationWarnings,
+        };
+        var urlItems = 0;
+        var path = new string[64];
+        settings.ValidationEventHandler += (_, e) =>
+        {
+            if (problems.Count < ProblemsKept)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{e.Message} (line {e.Exception.LineNumber}, position {e.Exception.LinePosition})"));
+            }
+        };
+
+        using (var subtree = reader.ReadSubtree())
+        using (var validating = XmlReader.Create(subtree, settings))
+        {
+            while (validating.Read())
+            {
+                if (validating.NodeType != XmlNodeType.Element || validating.Depth >= path.Length)
+                {
+                    continue;
+                }
+
+                path[validating.Depth] = validating.LocalName;
+                if (validating.Depth == 2 && path[1] == "urlArray" && validating.LocalName == "items")
+                {
+                    urlItems++;
+                }
+            }
+        }
+
+        if (urlItems > Core.Invalidation.InvalidationOptions.MaxUrlsPerRequest)
+        {
+            problems.Insert(0, string.Create(CultureInfo.InvariantCulture,
+                $"urlArray holds {urlItems} items; at most {Core.Invalidation.InvalidationOptions.MaxUrlsPerRequest} URLs may be invalidated in one request."));
+        }
+
+        reader.Read();
+    }
+
+    private static void ReadHeaders(XmlReader reader, AuthHeaderValues headers)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return;
+        }
+
+        reader.Read();
+        while (reader.MoveToContent() == XmlNodeType.Element)
+        {
+            switch (reader.NamespaceURI, reader.LocalName)
+            {
+                case (IpsApiNamespaces.Common, "authHeader"):
+                    headers.HasAuthHeader = true;
+                    ReadAuthHeader(reader, headers);
+                    break;
+                case (IpsApiNamespaces.Legacy, "AuthUser"):
+                    headers.LegacyUser = reader.ReadElementContentAsString();
+                    break;
+                case (IpsApiNamespaces.Legacy, "AuthPassword"):
+                    headers.LegacyPassword = reader.ReadElementContentAsString();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        reader.ReadEndElement();
+    }
+
+    /// <summary>Children in the header namespace or none (some toolkits leave them unqualified), in any order.</summary>
+    private static void ReadAuthHeader(XmlReader reader, AuthHeaderValues headers)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return;
+        }
+
+        reader.Read();
+        while (reader.MoveToContent() == XmlNodeType.Element)
+        {
+            if (reader.NamespaceURI is not (IpsApiNamespaces.Common or ""))
+            {
+                reader.Skip();
+                continue;
+            }
+
+            switch (reader.LocalName)
+            {
+                case "user": headers.User = reader.ReadElementContentAsString(); break;
+                case "password": headers.Password = reader.ReadElementContentAsString(); break;
+                case "locale": headers.Locale = reader.ReadElementContentAsString(); break;
+                case "appName": headers.AppName = reader.ReadElementContentAsString(); break;
+                case "appVersion": headers.AppVersion = reader.ReadElementContentAsString(); break;
+                case "gzipResponse": headers.GzipResponse = ReadBoolean(reader); break;
+                case "faultHttpStatusCode": headers.FaultHttpStatusCode = ReadStatusCode(reader); break;
+                default: reader.Skip(); break;
+            }
+        }
+
+        reader.ReadEndElement();
+    }
+
+    private static bool? ReadBoolean(XmlReader reader)
+    {
+        var text = reader.ReadElementContentAsString().Trim();
+        return text switch
+        {
+            "true" or "1" => true,
+            "false" or "0" => false,
+            _ => throw new SoapReadException($"authHeader/gzipResponse must be true or false, not '{text}'."),
+        };
+    }
+
+    private static int? ReadStatusCode(XmlReader reader)
+    {
+        var text = reader.ReadElementContentAsString().Trim();
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code is >= 200 and <= 599
+            ? code
+            : throw new SoapReadException($"authHeader/faultHttpStatusCode must be an HTTP status code from 200 to 599, not '{text}'.");
+    }
+}

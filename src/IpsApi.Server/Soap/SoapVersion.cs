@@ -1,0 +1,7 @@
+namespace IpsApi.Server.Soap;
+
+public enum SoapVersion
+{
+    Soap11,
+    Soap12,
+}
