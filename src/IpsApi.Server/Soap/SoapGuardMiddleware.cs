@@ -89,7 +89,18 @@ public sealed partial class SoapGuardMiddleware(
             return;
         }
 
-        var user = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.RequestAborted);
+        AuthenticatedUser? user;
+        try
+        {
+            user = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.RequestAborted);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            LogServerFault(logger, e);
+            await WriteFaultAsync(http, version, faultStatus, IpsFault.ServerException());
+            return;
+        }
+
         if (user is null)
         {
             LogInvalidCredentials(logger, http.Connection.RemoteIpAddress?.ToString());
@@ -244,6 +255,9 @@ public sealed partial class SoapGuardMiddleware(
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Invalid credentials from {ClientAddress}")]
     private static partial void LogInvalidCredentials(ILogger logger, string? clientAddress);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not check credentials; answered with fault 30000")]
+    private static partial void LogServerFault(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Refused a request body with a DOCTYPE declaration")]
     private static partial void LogDoctypeRefused(ILogger logger);

@@ -1,0 +1,37 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace IpsApi.Tests.Support;
+
+public static class SoapClient
+{
+    public static async Task<SoapReply> PostAsync(
+        this TestServer server,
+        string envelope,
+        string? soapAction = null,
+        string contentType = "text/xml; charset=utf-8",
+        Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.ServiceAddress)
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(envelope)),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (soapAction is not null)
+        {
+            request.Headers.TryAddWithoutValidation("SOAPAction", soapAction);
+        }
+
+        configure?.Invoke(request);
+        var response = await server.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        return new SoapReply(response.StatusCode, body, response);
+    }
+
+    public static Task<SoapReply> PostBytesAsync(this TestServer server, byte[] body, string contentType = "text/xml; charset=utf-8") =>
+        server.PostAsync("", contentType: contentType, configure: r =>
+        {
+            r.Content = new ByteArrayContent(body);
+            r.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        });
+}

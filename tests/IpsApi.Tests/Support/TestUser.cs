@@ -1,0 +1,3 @@
+namespace IpsApi.Tests.Support;
+
+public sealed record TestUser(int Id, string Email, string Password);

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text;
+using IpsApi.Tests.Support;
+
+namespace IpsApi.Tests.Wire;
+
+/// <summary>Runs alone: it measures what the process allocates while a hostile request is answered.</summary>
+[CollectionDefinition(nameof(XmlSafetyTests), DisableParallelization = true)]
+public sealed class XmlSafetyCollection;
+
+[Collection(nameof(XmlSafetyTests))]
+public sealed class XmlSafetyTests(PostgresServerFixture fixture) : IClassFixture<PostgresServerFixture>
+{
+    private const string BillionLaughs =
+        "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lollollollollollollollollollol\">"
+        + "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\"><!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">"
+        + "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\"><!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">"
+        + "<!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\"><!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">"
+        + "<!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\"><!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">]>";
+
+    private TestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task ExternalEntity_IsRefusedWithoutReadingTheFile()
+    {
+        var secretFile = Path.Combine(Path.GetTempPath(), $"ipsapi-xxe-{Guid.NewGuid():N}.txt");
+        var marker = "XXE-MARKER-" + Guid.NewGuid().ToString("N");
+        await File.WriteAllTextAsync(secretFile, marker);
+        try
+        {
+            var envelope = $"<?xml version=\"1.0\"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM \"file://{secretFile}\">]>"
+                + Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), "&xxe;", [PostgresServerFixture.Url(fixture.CompanyA, "a")]).Replace("&amp;xxe;", "&xxe;", StringComparison.Ordinal);
+
+            var reply = await Server.PostAsync(envelope);
+
+            Assert.Equal(("ipsApiFault", 30003, "DOCTYPE declarations are not accepted in requests."), reply.Fault);
+            Assert.DoesNotContain(marker, reply.Body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(secretFile);
+        }
+    }
+
+    [Fact]
+    public async Task EntityExpansion_IsRefusedWithoutGrowingMemory()
+    {
+        var envelope = BillionLaughs + Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), "&lol8;", [PostgresServerFixture.Url(fixture.CompanyA, "a")])
+            .Replace("&amp;lol8;", "&lol8;", StringComparison.Ordinal);
+        await Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), fixture.CompanyA.Handle, []));
+
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var reply = await Server.PostAsync(envelope);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        Assert.Equal(30003, reply.Fault.Code);
+        Assert.True(reply.Body.Length < 2000, $"the answer is {reply.Body.Length} characters");
+        Assert.True(allocated < 8 * 1024 * 1024, $"answering allocated {allocated / 1024} KiB; an expansion of lol8 would take hundreds of MiB");
+    }
+
+    [Fact]
+    public async Task DoctypeInUtf16Body_IsRefusedByTheParser()
+    {
+        var envelope = "<?xml version=\"1.0\" encoding=\"utf-16\"?><!DOCTYPE foo [<!ENTITY e \"x\">]>"
+            + Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), "&e;", [PostgresServerFixture.Url(fixture.CompanyA, "a")]).Replace("&amp;e;", "&e;", StringComparison.Ordinal);
+        var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(envelope)).ToArray();
+
+        var reply = await Server.PostBytesAsync(bytes, "text/xml; charset=utf-16");
+
+        Assert.Equal(30003, reply.Fault.Code);
+        Assert.Contains("DTD", reply.Fault.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BodyOverTheLimit_Is413FaultBeforeParsing()
+    {
+        var limit = IpsApi.Server.Soap.SoapEndpointOptions.DefaultMaxRequestBodyBytes;
+        var body = new byte[limit + 1];
+        Array.Fill(body, (byte)' ');
+
+        var reply = await Server.PostBytesAsync(body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, reply.Status);
+        Assert.Equal(30003, reply.Fault.Code);
+        Assert.Contains($"larger than {limit} bytes", reply.Fault.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChunkedBodyOverTheLimit_Is413Fault()
+    {
+        var limit = IpsApi.Server.Soap.SoapEndpointOptions.DefaultMaxRequestBodyBytes;
+        var reply = await Server.PostAsync("", configure: r =>
+        {
+            r.Content = new StreamContent(new MemoryStream(new byte[limit + 4096]));
+            r.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/xml");
+            r.Headers.TransferEncodingChunked = true;
+        });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, reply.Status);
+        Assert.Equal(30003, reply.Fault.Code);
+    }
+
+    [Fact]
+    public void BodyLimit_Fits1000MaximalUrlsAndLittleMore()
+    {
+        var limit = IpsApi.Server.Soap.SoapEndpointOptions.DefaultMaxRequestBodyBytes;
+        Assert.InRange(limit, 1000L * (2048 + "<ns:items></ns:items>".Length), 1000L * 2048 * 11 / 10);
+    }
+}
