@@ -28,13 +28,13 @@ public static class IpsApiCli
         {
             var command = string.Join(' ', parse.CommandResult.Command == root ? [] : Path(parse.CommandResult));
             var error = parse.Errors.FirstOrDefault(e => e.Message != "Required command was not provided.") ?? parse.Errors[0];
-            await Console.Error.WriteLineAsync($"ipsapi: {error.Message} (see 'ipsapi {command}{(command.Length > 0 ? " " : "")}--help')");
+            await Console.Error.WriteLineAsync($"ipsapi: {error.Message.ReplaceLineEndings(" ")} (see 'ipsapi {command}{(command.Length > 0 ? " " : "")}--help')");
             return 2;
         }
 
         try
         {
-            return await parse.InvokeAsync();
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (CliException e)
         {
@@ -44,6 +44,11 @@ public static class IpsApiCli
         catch (InvalidOperationException e) when (e.Message.Contains("Database:Provider", StringComparison.Ordinal) || e.Message.Contains("ConnectionStrings:", StringComparison.Ordinal))
         {
             await Console.Error.WriteLineAsync($"ipsapi: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            await Console.Error.WriteLineAsync($"ipsapi: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
             return 1;
         }
     }

@@ -16,7 +16,7 @@ internal static class MigrateCommand
                 ? $"{settings.Describe()}: schema is up to date."
                 : $"{settings.Describe()}: applied {string.Join(", ", applied)}.");
             return 0;
-        }, cancellationToken));
+        }, cancellationToken, ensureSchema: false));
         return command;
     }
 }

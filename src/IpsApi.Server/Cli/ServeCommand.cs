@@ -28,17 +28,8 @@ internal static class ServeCommand
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IpsApi.Server");
         await using (var scope = app.Services.CreateAsyncScope())
         {
+            await CliHost.EnsureSchemaAsync(scope.ServiceProvider, cancellationToken);
             var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
-            var migrator = scope.ServiceProvider.GetRequiredService<DatabaseMigrator>();
-            if (settings.Provider == DatabaseProvider.Sqlite)
-            {
-                await migrator.MigrateAsync(cancellationToken);
-            }
-            else if ((await migrator.PendingAsync(cancellationToken)) is { Count: > 0 } pending)
-            {
-                throw new CliException($"{settings.Describe()} needs {pending.Count} migration(s) ({string.Join(", ", pending)}): run 'ipsapi migrate' first");
-            }
-
             logger.LogInformation("Store: {Store}", settings.Describe());
             if (!await scope.ServiceProvider.GetRequiredService<IpsDbContext>().Users.AnyAsync(cancellationToken))
             {

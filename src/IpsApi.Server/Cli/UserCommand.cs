@@ -31,6 +31,17 @@ internal static class UserCommand
         {
             Description = "IpsAdmin (every company) or IpsCompanyAdmin (its --company list); other IPS roles may not call the API.",
             Required = true,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (Enum.TryParse<Role>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !text.Any(char.IsDigit))
+                {
+                    return parsed;
+                }
+
+                result.AddError($"--role '{text}' is not an IPS role; use one of {string.Join(", ", Enum.GetNames<Role>())}");
+                return default;
+            },
         };
         var companies = new Option<string[]>("--company") { Description = "Handle of a company the user belongs to (repeatable), e.g. c|1." };
         var stdin = PasswordStdin();

@@ -43,7 +43,8 @@ public static class IpsApiHosting
     {
         app.UseSerilogRequestLogging(options =>
         {
-            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms{Call}";
+            options.EnrichDiagnosticContext = (diagnostics, http) => diagnostics.Set("Call", RequestLog.Describe(http));
             options.GetLevel = RequestLogLevel;
         });
         app.UseResponseCompression();
@@ -76,8 +77,8 @@ public static class IpsApiHosting
 
     /// <summary>A fault answered to a caller's mistake is routine (Information); only the server's own failures are errors.</summary>
     private static Serilog.Events.LogEventLevel RequestLogLevel(HttpContext http, double elapsedMs, Exception? exception) =>
-        exception is not null || (http.Response.StatusCode >= 500 && http.Items[FaultLog.CodeKey] is not int)
-            || http.Items[FaultLog.CodeKey] is FaultLog.ServerFaultCode
+        exception is not null || (http.Response.StatusCode >= 500 && RequestLog.FaultCode(http) is null)
+            || RequestLog.FaultCode(http) == Core.Faults.FaultCodes.Exception
             ? Serilog.Events.LogEventLevel.Error
             : Serilog.Events.LogEventLevel.Information;
 

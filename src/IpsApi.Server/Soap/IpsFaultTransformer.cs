@@ -12,8 +12,7 @@ namespace IpsApi.Server.Soap;
 /// code into 1.1 faults and a DataContract detail). An <see cref="IpsFaultException"/> becomes its
 /// fault; anything else is logged and answered with 30000, its message never shown.
 /// </summary>
-public sealed partial class IpsFaultTransformer(IHttpContextAccessor accessor, Serilog.IDiagnosticContext diagnostics, ILogger<IpsFaultTransformer> logger)
-    : IFaultExceptionTransformer
+public sealed partial class IpsFaultTransformer(IHttpContextAccessor accessor, ILogger<IpsFaultTransformer> logger) : IFaultExceptionTransformer
 {
     public Message ProvideFault(Exception exception, MessageVersion messageVersion, Message requestMessage, ConcurrentXmlNamespaceLookup xmlNamespaceManager)
     {
@@ -33,7 +32,7 @@ public sealed partial class IpsFaultTransformer(IHttpContextAccessor accessor, S
         var call = http?.Features.Get<IpsCall>();
         if (http is not null)
         {
-            FaultLog.Record(http, diagnostics, fault);
+            RequestLog.Fault(http, fault);
         }
 
         var version = messageVersion.Envelope == EnvelopeVersion.Soap12 ? SoapVersion.Soap12 : SoapVersion.Soap11;

@@ -5,7 +5,6 @@ using IpsApi.Core.Faults;
 using IpsApi.Core.Users;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using IDiagnosticContext = Serilog.IDiagnosticContext;
 
 namespace IpsApi.Server.Soap;
 
@@ -19,7 +18,6 @@ public sealed partial class SoapGuardMiddleware(
     RequestDelegate next,
     SoapRequestReader reader,
     IOptions<SoapEndpointOptions> options,
-    IDiagnosticContext diagnostics,
     ILogger<SoapGuardMiddleware> logger)
 {
     private static readonly byte[] Doctype = "<!DOCTYPE"u8.ToArray();
@@ -108,7 +106,7 @@ public sealed partial class SoapGuardMiddleware(
             return;
         }
 
-        diagnostics.Set("User", user.Email);
+        RequestLog.User(http, user.Email);
         if (request.Problems.Count > 0)
         {
             await WriteFaultAsync(http, version, faultStatus,
@@ -117,7 +115,7 @@ public sealed partial class SoapGuardMiddleware(
         }
 
         var operation = request.Operation!;
-        diagnostics.Set("Operation", operation);
+        RequestLog.Operation(http, operation);
         var action = SoapAction(http.Request, version);
         if (!string.IsNullOrEmpty(action) && action != operation)
         {
@@ -243,9 +241,9 @@ public sealed partial class SoapGuardMiddleware(
         return buffer.Length > maxBodyBytes ? null : buffer.ToArray();
     }
 
-    private async Task WriteFaultAsync(HttpContext http, SoapVersion version, int status, IpsFault fault)
+    private static async Task WriteFaultAsync(HttpContext http, SoapVersion version, int status, IpsFault fault)
     {
-        FaultLog.Record(http, diagnostics, fault);
+        RequestLog.Fault(http, fault);
         var envelope = SoapFaultWriter.Write(version, fault);
         http.Response.StatusCode = status;
         http.Response.ContentType = SoapFaultWriter.ContentType(version);

@@ -87,17 +87,18 @@ public sealed class AuthenticationWireTests(PostgresServerFixture fixture) : ICl
         Assert.Equal(unknownReply.Body, wrongReply.Body);
         Assert.Equal(unknownReply.Status, wrongReply.Status);
 
-        // Both pay one PBKDF2 derivation (~100 ms or more here); medians of alternating calls stay within a factor of 1.5.
+        // Both pay one PBKDF2 derivation (~100 ms or more here); without it an unknown user would answer ~100 times
+        // faster. Medians of alternating calls stay within a factor of 2 even on a loaded machine.
         var unknownTimes = new List<double>();
         var wrongTimes = new List<double>();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 7; i++)
         {
             unknownTimes.Add(await TimeAsync(unknown));
             wrongTimes.Add(await TimeAsync(wrong));
         }
 
         var ratio = Median(unknownTimes) / Median(wrongTimes);
-        Assert.InRange(ratio, 1 / 1.5, 1.5);
+        Assert.InRange(ratio, 0.5, 2.0);
         Assert.True(Median(unknownTimes) > 20, $"an unknown user took {Median(unknownTimes):0.0} ms: no password derivation was paid");
     }
 

@@ -1,0 +1,116 @@
+using IpsApi.Tests.Support;
+
+namespace IpsApi.Tests.Cli;
+
+public sealed class CliTests
+{
+    [Fact]
+    public async Task Help_ListsTheSubcommands()
+    {
+        using var cli = new IpsApiProcess();
+        var (exitCode, output, _) = await cli.RunAsync(null, "--help");
+        Assert.Equal(0, exitCode);
+        foreach (var command in new[] { "serve", "migrate", "company", "user" })
+        {
+            Assert.Contains(command, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("company add --help", "--publish-host")]
+    [InlineData("user add --help", "--password-stdin")]
+    [InlineData("user passwd --help", "--password-stdin")]
+    [InlineData("serve --help", "--urls")]
+    public async Task EachSubcommand_HasHelp(string arguments, string mentions)
+    {
+        using var cli = new IpsApiProcess();
+        var (exitCode, output, _) = await cli.RunAsync(null, arguments.Split(' '));
+        Assert.Equal(0, exitCode);
+        Assert.Contains(mentions, output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("company add --name X --publish-host a.test", "Option '--root' is required.")]
+    [InlineData("user add --email a@b.test --role Nobody --password-stdin", "Nobody")]
+    [InlineData("frobnicate", "frobnicate")]
+    [InlineData("company add --name X --root X --publish-host a.test --colour red", "--colour")]
+    public async Task BadArguments_ExitNonZeroWithOneLine(string arguments, string mentions)
+    {
+        using var cli = new IpsApiProcess();
+        var (exitCode, output, error) = await cli.RunAsync(null, arguments.Split(' '));
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", output);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ipsapi: ", line, StringComparison.Ordinal);
+        Assert.Contains(mentions, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UserAdd_WithoutPasswordStdin_RefusesWithOneLine()
+    {
+        using var cli = new IpsApiProcess();
+        var (exitCode, _, error) = await cli.RunAsync(null, "user", "add", "--email", "a@example.test", "--role", "IpsAdmin");
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("ipsapi: --password-stdin is required", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadProvider_NamesTheKey()
+    {
+        using var cli = new IpsApiProcess(new Dictionary<string, string?> { ["Database__Provider"] = "Oracle" });
+        var (exitCode, _, error) = await cli.RunAsync(null, "company", "list");
+        Assert.Equal(1, exitCode);
+        Assert.Equal("ipsapi: Database:Provider must be Sqlite or Postgres, not 'Oracle'.", error.Trim());
+    }
+
+    [Fact]
+    public async Task CompanyAndUser_OnTheEmbeddedDefault_AreCreatedAndListed()
+    {
+        using var cli = new IpsApiProcess();
+        var company = await cli.RunAsync(null, "company", "add", "--name", "JJ Esquire", "--root", "JJEsquire", "--publish-host", "Images.Esquire.test", "--publish-host", "cdn.esquire.test:8443");
+        var duplicate = await cli.RunAsync(null, "company", "add", "--name", "Again", "--root", "JJEsquire", "--publish-host", "x.test");
+        var user = await cli.RunAsync("a-long-password\n", "user", "add", "--email", "Admin@Esquire.test", "--role", "IpsCompanyAdmin", "--company", "c|1", "--password-stdin");
+        var shortPassword = await cli.RunAsync("short\n", "user", "add", "--email", "b@esquire.test", "--role", "IpsAdmin", "--password-stdin");
+        var companies = await cli.RunAsync(null, "company", "list");
+        var users = await cli.RunAsync(null, "user", "list");
+
+        Assert.Equal(0, company.ExitCode);
+        Assert.Equal("c|1", company.Out.TrimEnd().Split('\n')[^1]);
+        Assert.Equal((1, "ipsapi: a company with root 'JJEsquire' exists already"), (duplicate.ExitCode, duplicate.Err.Trim()));
+        Assert.Equal(0, user.ExitCode);
+        Assert.Equal(1, shortPassword.ExitCode);
+        Assert.Contains("c|1\tJJEsquire\tJJ Esquire\timages.esquire.test,cdn.esquire.test:8443", companies.Out, StringComparison.Ordinal);
+        Assert.Contains("admin@esquire.test\tIpsCompanyAdmin\tc|1", users.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("a-long-password", users.Out + user.Out + user.Err, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(cli.WorkingDirectory, "data", "ipsapi.db")));
+    }
+
+    [Fact]
+    public async Task Postgres_ServeRefusesPendingMigrations_MigrateAppliesThemOnce()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync();
+        try
+        {
+            using var cli = new IpsApiProcess(new Dictionary<string, string?>
+            {
+                ["Database__Provider"] = "Postgres",
+                ["ConnectionStrings__IpsApi"] = connectionString,
+            });
+            var serve = await cli.RunAsync(null, "serve", "--urls", $"http://127.0.0.1:{IpsApiProcess.FreePort()}");
+            var first = await cli.RunAsync(null, "migrate");
+            var second = await cli.RunAsync(null, "migrate");
+
+            Assert.Equal(1, serve.ExitCode);
+            Assert.Contains("run 'ipsapi migrate' first", serve.Err, StringComparison.Ordinal);
+            Assert.Equal(0, first.ExitCode);
+            Assert.Contains("applied ", first.Out, StringComparison.Ordinal);
+            Assert.Contains("_Initial", first.Out, StringComparison.Ordinal);
+            Assert.Contains("schema is up to date", second.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("Password", first.Out + second.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(connectionString);
+        }
+    }
+}

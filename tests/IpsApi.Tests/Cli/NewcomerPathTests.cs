@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text;
+using IpsApi.Tests.Support;
+
+namespace IpsApi.Tests.Cli;
+
+/// <summary>The README's path, run for real: serve on the embedded default, add a company and an admin, call the API.</summary>
+public sealed class NewcomerPathTests
+{
+    [Fact]
+    public async Task Serve_OnTheEmbeddedDefault_GuidesTheNewcomerAndTakesACall()
+    {
+        using var cli = new IpsApiProcess();
+        var port = IpsApiProcess.FreePort();
+        using var server = cli.Start("--urls", $"http://127.0.0.1:{port}");
+        try
+        {
+            var output = new StringBuilder();
+            server.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+            server.BeginOutputReadLine();
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await WaitUntilHealthyAsync(http);
+
+            lock (output)
+            {
+                Assert.Contains("No users yet. Create a company and an admin", output.ToString(), StringComparison.Ordinal);
+                Assert.Contains("company add --name \"Example\" --root Example --publish-host images.example.com", output.ToString(), StringComparison.Ordinal);
+            }
+
+            Assert.Equal(0, (await cli.RunAsync(null, "company", "add", "--name", "Example", "--root", "Example", "--publish-host", "images.example.com")).ExitCode);
+            Assert.Equal(0, (await cli.RunAsync("change-me-please\n", "user", "add", "--email", "admin@example.com", "--role", "IpsAdmin", "--password-stdin")).ExitCode);
+
+            var first = await PostAsync(http, "change-me-please");
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            var handle = System.Xml.Linq.XDocument.Parse(await first.Content.ReadAsStringAsync())
+                .Descendants(System.Xml.Linq.XName.Get("invalidationHandle", Envelopes.BodyNs)).Single().Value;
+            var status = await http.PostAsync("/scene7/services/IpsApiService", new StringContent(
+                Envelopes.Status(Envelopes.AuthHeader("admin@example.com", "change-me-please"), handle), Encoding.UTF8, "text/xml"));
+            Assert.Contains("<status>Received</status>", await status.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            Assert.Equal(0, (await cli.RunAsync("a-new-password\n", "user", "passwd", "--email", "admin@example.com", "--password-stdin")).ExitCode);
+            var oldPassword = await PostAsync(http, "change-me-please");
+            var newPassword = await PostAsync(http, "a-new-password");
+            Assert.Equal(HttpStatusCode.InternalServerError, oldPassword.StatusCode);
+            Assert.Contains("<code>10001</code>", await oldPassword.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, newPassword.StatusCode);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string password) =>
+        http.PostAsync("/scene7/services/IpsApiService", new StringContent(
+            Envelopes.Invalidate(Envelopes.AuthHeader("admin@example.com", password), "c|1", ["https://images.example.com/is/image/Example/shoe"]),
+            Encoding.UTF8, "text/xml"));
+
+    private static async Task WaitUntilHealthyAsync(HttpClient http)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("ipsapi serve did not answer /healthz within 20 s");
+    }
+}
