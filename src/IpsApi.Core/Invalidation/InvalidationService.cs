@@ -71,6 +71,8 @@ public sealed class InvalidationService(IpsDbContext db, IOptions<InvalidationOp
         });
 
         // One SaveChanges is one transaction: request, batches and audit commit together or not at all.
+        // The entities were only added, so there are no changes to detect.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await db.SaveChangesAsync(cancellationToken);
         return new InvalidationAccepted(request.Handle, request.EstimatedSeconds);
     }

@@ -86,14 +86,19 @@ public static class UrlRules
             }
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0 || !char.IsAsciiLetter(url[0]))
         {
             return "it is not an absolute URL";
         }
 
-        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        var scheme = url.AsSpan(0, schemeEnd);
+        var defaultPort = scheme.Equals("https", StringComparison.OrdinalIgnoreCase) ? 443
+            : scheme.Equals("http", StringComparison.OrdinalIgnoreCase) ? 80
+            : 0;
+        if (defaultPort == 0)
         {
-            return $"the scheme is '{uri.Scheme}', only http and https are allowed";
+            return $"the scheme is '{scheme.ToString().ToLowerInvariant()}', only http and https are allowed";
         }
 
         if (url.Contains('#', StringComparison.Ordinal))
@@ -101,15 +106,23 @@ public static class UrlRules
             return "it has a fragment (#)";
         }
 
-        if (uri.UserInfo.Length > 0)
+        var authorityStart = schemeEnd + 3;
+        var authorityEnd = url.AsSpan(authorityStart).IndexOfAny('/', '?');
+        var authority = authorityEnd < 0 ? url.AsSpan(authorityStart) : url.AsSpan(authorityStart, authorityEnd);
+        if (authority.Contains('@'))
         {
             return "it carries user information before the host";
         }
 
-        var host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
-        if (!company.PublishHosts.Contains(host, StringComparer.OrdinalIgnoreCase))
+        var host = HostOf(authority, defaultPort);
+        if (host.IsEmpty)
         {
-            return $"host '{host}' is not a publish host of company {company.Handle}";
+            return "it is not an absolute URL (no valid host or port)";
+        }
+
+        if (!IsPublishHost(company, host))
+        {
+            return $"host '{host.ToString().ToLowerInvariant()}' is not a publish host of company {company.Handle}";
         }
 
         if (url.Contains('\\', StringComparison.Ordinal))
@@ -117,8 +130,8 @@ public static class UrlRules
             return "it contains a backslash";
         }
 
-        var path = RawPath(url);
-        if (path.Contains("%2f", StringComparison.OrdinalIgnoreCase) || path.Contains("%5c", StringComparison.OrdinalIgnoreCase))
+        var path = RawPath(url, authorityStart + authority.Length);
+        if (HasEncodedSlash(path))
         {
             return "its path has an encoded slash or backslash";
         }
@@ -130,8 +143,9 @@ public static class UrlRules
 
         foreach (var prefix in deliveryPrefixes)
         {
-            var under = prefix + company.RootId + "/";
-            if (path.StartsWith(under, StringComparison.OrdinalIgnoreCase))
+            if (path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                && path[prefix.Length..].StartsWith(company.RootId, StringComparison.OrdinalIgnoreCase)
+                && path[(prefix.Length + company.RootId.Length)..].StartsWith('/'))
             {
                 return null;
             }
@@ -140,32 +154,118 @@ public static class UrlRules
         return $"its path is not under {string.Join(" or ", deliveryPrefixes.Select(p => p + company.RootId + "/"))}";
     }
 
-    /// <summary>The path as written (not unescaped or normalised): between the authority and '?'.</summary>
-    private static string RawPath(string url)
+    /// <summary>
+    /// The host as written, with the port only when it is not the scheme's default (the form publish
+    /// hosts are stored in); empty when the authority has no host or a bad port.
+    /// </summary>
+    private static ReadOnlySpan<char> HostOf(ReadOnlySpan<char> authority, int defaultPort)
     {
-        var afterScheme = url.IndexOf("://", StringComparison.Ordinal) + 3;
-        var pathStart = url.IndexOfAny(['/', '?'], afterScheme);
-        if (pathStart < 0 || url[pathStart] == '?')
+        var colon = authority.LastIndexOf(':');
+        if (colon >= 0 && authority.LastIndexOf(']') < colon)
         {
-            return "/";
+            if (!int.TryParse(authority[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                return [];
+            }
+
+            if (port == defaultPort)
+            {
+                authority = authority[..colon];
+            }
         }
 
-        var query = url.IndexOf('?', pathStart);
-        return query < 0 ? url[pathStart..] : url[pathStart..query];
+        if (authority.IsEmpty || authority[0] == ':')
+        {
+            return [];
+        }
+
+        foreach (var c in authority)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or ':' or '[' or ']' or '_'))
+            {
+                return [];
+            }
+        }
+
+        return authority;
     }
 
-    private static bool HasDotSegment(string path)
+    private static bool IsPublishHost(Company company, ReadOnlySpan<char> host)
     {
-        foreach (var segment in path.Split('/'))
+        foreach (var publishHost in company.PublishHosts)
         {
-            var decoded = segment.Replace("%2e", ".", StringComparison.OrdinalIgnoreCase);
-            if (decoded is "." or "..")
+            if (host.Equals(publishHost, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>The path as written (not unescaped or normalised): between the authority and '?'.</summary>
+    private static ReadOnlySpan<char> RawPath(string url, int pathStart)
+    {
+        if (pathStart >= url.Length || url[pathStart] == '?')
+        {
+            return "/";
+        }
+
+        var query = url.IndexOf('?', pathStart);
+        return query < 0 ? url.AsSpan(pathStart) : url.AsSpan(pathStart, query - pathStart);
+    }
+
+    /// <summary><c>%2f</c> or <c>%5c</c> in any case.</summary>
+    private static bool HasEncodedSlash(ReadOnlySpan<char> path)
+    {
+        for (var i = 0; i + 2 < path.Length; i++)
+        {
+            if (path[i] == '%' && ((path[i + 1] == '2' && (path[i + 2] | 0x20) == 'f') || (path[i + 1] == '5' && (path[i + 2] | 0x20) == 'c')))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasDotSegment(ReadOnlySpan<char> path)
+    {
+        foreach (var range in path.Split('/'))
+        {
+            var segment = path[range];
+            if (segment is "." or ".." || IsEncodedDots(segment))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A segment of one or two dots where some are written <c>%2e</c>.</summary>
+    private static bool IsEncodedDots(ReadOnlySpan<char> segment)
+    {
+        var dots = 0;
+        while (!segment.IsEmpty)
+        {
+            if (segment[0] == '.')
+            {
+                segment = segment[1..];
+            }
+            else if (segment.Length >= 3 && segment[0] == '%' && segment[1] == '2' && (segment[2] | 0x20) == 'e')
+            {
+                segment = segment[3..];
+            }
+            else
+            {
+                return false;
+            }
+
+            dots++;
+        }
+
+        return dots is 1 or 2;
     }
 
     private static string Shown(string url) => url.Length <= UrlShownChars ? url : url[..UrlShownChars] + "...";

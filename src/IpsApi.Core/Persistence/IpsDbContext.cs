@@ -1,7 +1,9 @@
 using IpsApi.Core.Companies;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Users;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace IpsApi.Core.Persistence;
 
@@ -59,6 +61,9 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
 
         modelBuilder.Entity<NotificationBatch>(batch =>
         {
+            // A batch's URL list is written once and never edited: compare by reference rather than
+            // snapshotting and comparing up to a thousand strings on every save.
+            batch.Property(b => b.Urls).Metadata.SetValueComparer(AppendOnly<List<string>>());
             batch.ToTable("notification_batches");
             batch.Property(b => b.Status).HasMaxLength(20);
             batch.Property(b => b.LastError).HasMaxLength(4000);
@@ -82,6 +87,10 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             property.SetColumnName(SnakeCase(property.GetColumnName()));
         }
     }
+
+    private static ValueComparer<T> AppendOnly<T>()
+        where T : class =>
+        new((a, b) => ReferenceEquals(a, b), v => RuntimeHelpers.GetHashCode(v), v => v);
 
     private static string SnakeCase(string name) =>
         string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) && !char.IsUpper(name[i - 1]) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));

@@ -15,7 +15,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton(settings);
         if (settings.Provider == DatabaseProvider.Postgres)
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+            services.AddSingleton(_ => NpgsqlDataSource.Create(WithPostgresDefaults(settings.ConnectionString)));
             services.AddDbContextPool<IpsDbContext, PostgresIpsDbContext>((sp, options) =>
                 options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         }
@@ -27,6 +27,28 @@ public static class PersistenceServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Npgsql settings this service is built for, unless the connection string says otherwise:
+    /// no <c>DISCARD ALL</c> when a connection returns to the pool (nothing here changes session
+    /// state), and automatic preparation of the few statements every call runs.
+    /// </summary>
+    public static string WithPostgresDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static void EnsureDirectory(string dataSource)

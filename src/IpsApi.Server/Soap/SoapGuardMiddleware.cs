@@ -2,8 +2,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Xml;
 using IpsApi.Core.Faults;
+using IpsApi.Core.Persistence;
 using IpsApi.Core.Users;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace IpsApi.Server.Soap;
@@ -23,7 +25,7 @@ public sealed partial class SoapGuardMiddleware(
     private static readonly byte[] Doctype = "<!DOCTYPE"u8.ToArray();
     private readonly long maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
-    public async Task InvokeAsync(HttpContext http, CredentialVerifier verifier)
+    public async Task InvokeAsync(HttpContext http, CredentialVerifier verifier, IpsDbContext db)
     {
         var transport = TransportVersion(http.Request.ContentType);
         if (transport is null)
@@ -34,8 +36,7 @@ public sealed partial class SoapGuardMiddleware(
         }
 
         var version = transport.Value;
-        var body = await ReadBodyAsync(http);
-        if (body is null)
+        if (await ReadBodyAsync(http) is not { } body)
         {
             await WriteFaultAsync(http, version, StatusCodes.Status413PayloadTooLarge, IpsFault.InvalidRequestXml(
                 $"The request body is larger than {maxBodyBytes} bytes, the most a request of 1000 URLs needs."));
@@ -53,7 +54,7 @@ public sealed partial class SoapGuardMiddleware(
         SoapRequest request;
         try
         {
-            request = reader.Read(new MemoryStream(body, writable: false));
+            request = reader.Read(new MemoryStream(body.Array!, body.Offset, body.Count, writable: false));
         }
         catch (Exception e) when (e is XmlException or SoapReadException)
         {
@@ -90,6 +91,9 @@ public sealed partial class SoapGuardMiddleware(
         AuthenticatedUser? user;
         try
         {
+            // One connection serves the whole call (credentials, company, the insert): the
+            // request scope's context keeps it open until the response is written.
+            await db.Database.OpenConnectionAsync(http.RequestAborted);
             user = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.RequestAborted);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
@@ -132,8 +136,8 @@ public sealed partial class SoapGuardMiddleware(
         }
 
         http.Request.Headers["SOAPAction"] = "\"" + operation + "\"";
-        http.Request.Body = new MemoryStream(body, writable: false);
-        http.Request.ContentLength = body.Length;
+        http.Request.Body = new MemoryStream(body.Array!, body.Offset, body.Count, writable: false);
+        http.Request.ContentLength = body.Count;
         await next(http);
     }
 
@@ -215,7 +219,7 @@ public sealed partial class SoapGuardMiddleware(
     }
 
     /// <summary>The whole body, or null when it is larger than the limit.</summary>
-    private async Task<byte[]?> ReadBodyAsync(HttpContext http)
+    private async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext http)
     {
         if (http.Request.ContentLength > maxBodyBytes)
         {
@@ -228,7 +232,7 @@ public sealed partial class SoapGuardMiddleware(
             sizeFeature.MaxRequestBodySize = maxBodyBytes;
         }
 
-        using var buffer = new MemoryStream(http.Request.ContentLength is { } length ? (int)length : 16 * 1024);
+        var buffer = new MemoryStream(http.Request.ContentLength is { } length ? (int)length : 16 * 1024);
         try
         {
             await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
@@ -238,7 +242,12 @@ public sealed partial class SoapGuardMiddleware(
             return null;
         }
 
-        return buffer.Length > maxBodyBytes ? null : buffer.ToArray();
+        if (buffer.Length > maxBodyBytes)
+        {
+            return null;
+        }
+
+        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static async Task WriteFaultAsync(HttpContext http, SoapVersion version, int status, IpsFault fault)

@@ -27,6 +27,10 @@ public sealed class UrlRulesTests
     [InlineData("https://cdn.esquire.test:8443/is/image/JJEsquire/shoe")]
     [InlineData("https://images.esquire.test/is/image/jjesquire/shoe")]
     [InlineData("https://images.esquire.test/is/image/JJEsquire/")]
+    [InlineData("HTTPS://images.esquire.test/is/image/JJEsquire/shoe")]
+    [InlineData("https://images.esquire.test:443/is/image/JJEsquire/shoe")]
+    [InlineData("http://images.esquire.test:80/is/image/JJEsquire/shoe")]
+    [InlineData("https://images.esquire.test/is/image/JJEsquire/a.b/..c/d..")]
     public void Why_UrlOfTheCompany_Passes(string url) => Assert.Null(Why(url));
 
     [Theory]
@@ -48,6 +52,11 @@ public sealed class UrlRulesTests
     [InlineData("https://images.esquire.test/is/image/JJEsquire/..%2fOther/shoe", "encoded slash")]
     [InlineData("https://images.esquire.test/is/image/JJEsquire\\..\\Other/shoe", "backslash")]
     [InlineData("", "it is empty")]
+    [InlineData("https:///is/image/JJEsquire/shoe", "it is not an absolute URL")]
+    [InlineData("https://images.esquire.test:99999/is/image/JJEsquire/shoe", "it is not an absolute URL")]
+    [InlineData("https://images.esquire.test:x/is/image/JJEsquire/shoe", "it is not an absolute URL")]
+    [InlineData("http://images.esquire.test:443/is/image/JJEsquire/shoe", "host 'images.esquire.test:443' is not a publish host")]
+    [InlineData("https://images.esquire.test/is/image/JJEsquire/.%2E/Other", "its path has a '.' or '..' segment")]
     public void Why_UrlOutsideTheCompany_SaysWhy(string url, string expected) =>
         Assert.Contains(expected, Why(url), StringComparison.Ordinal);
 

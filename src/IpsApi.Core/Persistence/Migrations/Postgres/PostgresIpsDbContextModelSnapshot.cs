@@ -23,6 +23,15 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("audit_record_ids")
+                .IncrementsBy(100);
+
+            modelBuilder.HasSequence("invalidation_request_ids")
+                .IncrementsBy(100);
+
+            modelBuilder.HasSequence("notification_batch_ids")
+                .IncrementsBy(100);
+
             modelBuilder.Entity("IpsApi.Core.Companies.Company", b =>
                 {
                     b.Property<int>("Id")
@@ -68,7 +77,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "audit_record_ids");
 
                     b.Property<string>("AppName")
                         .HasMaxLength(200)
@@ -117,7 +126,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "invalidation_request_ids");
 
                     b.Property<int>("CompanyId")
                         .HasColumnType("integer")
@@ -170,7 +179,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "notification_batch_ids");
 
                     b.Property<int>("Attempt")
                         .HasColumnType("integer")

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace IpsApi.Core.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteIpsDbContext))]
-    [Migration("20261123044824_Initial")]
+    [Migration("20261123052339_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -13,6 +13,18 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateSequence(
+                name: "audit_record_ids",
+                incrementBy: 100);
+
+            migrationBuilder.CreateSequence(
+                name: "invalidation_request_ids",
+                incrementBy: 100);
+
+            migrationBuilder.CreateSequence(
+                name: "notification_batch_ids",
+                incrementBy: 100);
+
             migrationBuilder.CreateTable(
                 name: "companies",
                 columns: table => new
@@ -73,8 +85,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                 name: "invalidation_requests",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    id = table.Column<long>(type: "bigint", nullable: false),
                     company_id = table.Column<int>(type: "integer", nullable: false),
                     token = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     url_count = table.Column<int>(type: "integer", nullable: false),
@@ -105,8 +116,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                 name: "audit_records",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    id = table.Column<long>(type: "bigint", nullable: false),
                     request_id = table.Column<long>(type: "bigint", nullable: false),
                     user_id = table.Column<int>(type: "integer", nullable: false),
                     user_email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
@@ -130,8 +140,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                 name: "notification_batches",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    id = table.Column<long>(type: "bigint", nullable: false),
                     request_id = table.Column<long>(type: "bigint", nullable: false),
                     sequence = table.Column<int>(type: "integer", nullable: false),
                     urls = table.Column<List<string>>(type: "text[]", nullable: false),
@@ -218,6 +227,15 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropSequence(
+                name: "audit_record_ids");
+
+            migrationBuilder.DropSequence(
+                name: "invalidation_request_ids");
+
+            migrationBuilder.DropSequence(
+                name: "notification_batch_ids");
         }
     }
 }

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace IpsApi.Core.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresIpsDbContext))]
-    [Migration("20261123044823_Initial")]
+    [Migration("20261123052338_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -25,6 +25,15 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.HasSequence("audit_record_ids")
+                .IncrementsBy(100);
+
+            modelBuilder.HasSequence("invalidation_request_ids")
+                .IncrementsBy(100);
+
+            modelBuilder.HasSequence("notification_batch_ids")
+                .IncrementsBy(100);
 
             modelBuilder.Entity("IpsApi.Core.Companies.Company", b =>
                 {
@@ -71,7 +80,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "audit_record_ids");
 
                     b.Property<string>("AppName")
                         .HasMaxLength(200)
@@ -120,7 +129,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "invalidation_request_ids");
 
                     b.Property<int>("CompanyId")
                         .HasColumnType("integer")
@@ -173,7 +182,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "notification_batch_ids");
 
                     b.Property<int>("Attempt")
                         .HasColumnType("integer")
