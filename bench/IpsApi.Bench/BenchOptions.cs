@@ -15,7 +15,7 @@ internal sealed class BenchOptions
                                (loopback addresses only)
           --clients N          concurrent closed-loop workers sharing one HttpClient (default 8)
           --duration SECONDS   length of each measured run (default 10)
-          --warmup SECONDS     unmeasured warm-up per scenario and target (default 3)
+          --warmup SECONDS     unmeasured warm-up per scenario and target (default 20: the JIT tiers up slowly on a saturated 2-core machine)
           --runs N             measured runs per scenario and target (default 5)
           --scenario S         1000, 1 or all (default all): URLs per request
           --user EMAIL         IPS user (default bench@bench.test)
@@ -38,7 +38,7 @@ internal sealed class BenchOptions
 
     public double DurationSeconds { get; private set; } = 10;
 
-    public double WarmupSeconds { get; private set; } = 3;
+    public double WarmupSeconds { get; private set; } = 20;
 
     public int Runs { get; private set; } = 5;
 

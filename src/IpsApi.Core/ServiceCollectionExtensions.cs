@@ -1,3 +1,4 @@
+using IpsApi.Core.Companies;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Users;
@@ -14,6 +15,7 @@ public static class ServiceCollectionExtensions
         services.AddIpsPersistence(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VerifiedCredentialCache>();
+        services.AddSingleton<CompanyCache>();
         services.AddScoped<CredentialVerifier>();
         services.AddScoped<InvalidationService>();
         services.AddScoped<DatabaseMigrator>();

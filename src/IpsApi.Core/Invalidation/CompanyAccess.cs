@@ -23,11 +23,12 @@ public static class CompanyAccess
     public static bool MayAccess(AuthenticatedUser user, int companyId) =>
         user.Role == Role.IpsAdmin || (user.Role == Role.IpsCompanyAdmin && user.CompanyIds.Contains(companyId));
 
-    public static async Task<Company> RequireCompanyAsync(IpsDbContext db, AuthenticatedUser user, string? handle, CancellationToken cancellationToken)
+    public static async Task<Company> RequireCompanyAsync(
+        IpsDbContext db, CompanyCache companies, AuthenticatedUser user, string? handle, CancellationToken cancellationToken)
     {
         if (CompanyHandle.TryParse(handle, out var companyId) && MayAccess(user, companyId))
         {
-            var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == companyId, cancellationToken);
+            var company = await companies.GetAsync(companyId, id => db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken));
             if (company is not null)
             {
                 return company;

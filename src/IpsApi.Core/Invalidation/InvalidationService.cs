@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using IpsApi.Contracts;
+using IpsApi.Core.Companies;
 using IpsApi.Core.Faults;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Users;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace IpsApi.Core.Invalidation;
 
 /// <summary>Accepts invalidation requests (all or nothing, durably) and reports their status.</summary>
-public sealed class InvalidationService(IpsDbContext db, IOptions<InvalidationOptions> options, TimeProvider clock)
+public sealed class InvalidationService(IpsDbContext db, CompanyCache companies, IOptions<InvalidationOptions> options, TimeProvider clock)
 {
     private readonly InvalidationOptions options = options.Value;
 
@@ -20,7 +21,7 @@ public sealed class InvalidationService(IpsDbContext db, IOptions<InvalidationOp
     public async Task<InvalidationAccepted> AcceptAsync(Caller caller, InvalidationCommand command, CancellationToken cancellationToken)
     {
         CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
-        var company = await CompanyAccess.RequireCompanyAsync(db, caller.User, command.CompanyHandle, cancellationToken);
+        var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, command.CompanyHandle, cancellationToken);
 
         var urls = command.Urls ?? [];
         if (urls.Count == 0)
