@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command of the project:  ./scripts/test.sh [extra dotnet test args]
 #
-# - installs what is missing (xmllint via libxml2-utils; PostgreSQL via scripts/pg.sh),
+# - installs what is missing (xmllint via libxml2-utils; zeep, the WSDL-driven client the tests
+#   drive, via python3-zeep for /usr/bin/python3; PostgreSQL via scripts/pg.sh),
 # - starts a throwaway PostgreSQL (PG_FAST=1) on a free loopback port in a temp dir,
 #   exported to the tests as IPSAPI_TEST_POSTGRES (Npgsql connection string),
 # - runs `dotnet test IpsApi.sln -c Release` (+ "$@"), logging to the temp dir,
@@ -48,6 +49,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=${DOTNET_CLI_TELEMETRY_OPTOUT:-1}
 export MSBUILDDISABLENODEREUSE=${MSBUILDDISABLENODEREUSE:-1}
 command -v xmllint >/dev/null 2>&1 || apt_install libxml2-utils
 command -v xmllint >/dev/null 2>&1 || die "xmllint still missing after installing libxml2-utils"
+/usr/bin/python3 -c 'import zeep' >/dev/null 2>&1 || apt_install python3-zeep
+/usr/bin/python3 -c 'import zeep' >/dev/null 2>&1 || die "python3-zeep still missing after installing it"
 
 [[ -e $SOLUTION ]] || die "$ROOT/$SOLUTION not found"
 
