@@ -46,6 +46,11 @@ public static class IpsApiCli
             await Console.Error.WriteLineAsync($"ipsapi: {e.Message}");
             return 1;
         }
+        catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync($"ipsapi: {e.Message} Stop the other server or choose another address with --urls.");
+            return 1;
+        }
         catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"ipsapi: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");

@@ -55,6 +55,22 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Serve_OnABusyPort_SaysSoInOneLine()
+    {
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+        using var cli = new IpsApiProcess();
+
+        var (exitCode, _, error) = await cli.RunAsync(null, "serve", "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ipsapi: Failed to bind to address", line, StringComparison.Ordinal);
+        Assert.Contains("--urls", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadProvider_NamesTheKey()
     {
         using var cli = new IpsApiProcess(new Dictionary<string, string?> { ["Database__Provider"] = "Oracle" });
