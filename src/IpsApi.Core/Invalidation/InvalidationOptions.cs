@@ -17,14 +17,14 @@ public sealed class InvalidationOptions
     public const int MaxEmailAddresses = 5;
 
     /// <summary>URLs per notification batch (the public service uses 100).</summary>
-    [Range(1, MaxUrlsPerRequest)]
+    [Range(1, MaxUrlsPerRequest, ErrorMessage = "Invalidation:BatchSize must be from {1} to {2}.")]
     public int BatchSize { get; set; } = 100;
 
     /// <summary>Path prefixes under which a company's root must follow; default <c>/is/image/</c> and <c>/is/content/</c>.</summary>
     public string[]? DeliveryPrefixes { get; set; }
 
     /// <summary>Seconds quoted to the caller for a request before any batch is purged.</summary>
-    [Range(0, 3600)]
+    [Range(0, 3600, ErrorMessage = "Invalidation:BaseEstimateSeconds must be from {1} to {2}.")]
     public int BaseEstimateSeconds { get; set; } = 1;
 
     public IReadOnlyList<string> EffectiveDeliveryPrefixes =>

@@ -51,11 +51,23 @@ public static class IpsApiCli
             await Console.Error.WriteLineAsync($"ipsapi: {e.Message} Stop the other server or choose another address with --urls.");
             return 1;
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync($"ipsapi: bad configuration: {string.Join(" ", e.Failures.Select(ConfigurationFailure))}");
+            return 1;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
         {
             await Console.Error.WriteLineAsync($"ipsapi: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
             return 1;
         }
+    }
+
+    /// <summary>The validation message alone (it names the key), without the validator's wrapping.</summary>
+    private static string ConfigurationFailure(string failure)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(failure, "with the error: '(.*)'\\.$");
+        return match.Success ? match.Groups[1].Value : failure;
     }
 
     private static IEnumerable<string> Path(System.CommandLine.Parsing.CommandResult result)

@@ -43,7 +43,7 @@ public static class IpsApiHosting
     {
         app.UseSerilogRequestLogging(options =>
         {
-            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms{Call}";
+            options.MessageTemplate = "HTTP {RequestMethod:l} {RequestPath:l} responded {StatusCode} in {Elapsed:0.0} ms{Call:l}";
             options.EnrichDiagnosticContext = (diagnostics, http) => diagnostics.Set("Call", RequestLog.Describe(http));
             options.GetLevel = RequestLogLevel;
         });

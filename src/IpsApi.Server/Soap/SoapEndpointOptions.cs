@@ -20,6 +20,6 @@ public sealed class SoapEndpointOptions
     public const long DefaultMaxRequestBodyBytes =
         (long)InvalidationOptions.MaxUrlsPerRequest * (InvalidationOptions.MaxUrlLength + MarkupPerUrl) + EnvelopeAllowance;
 
-    [Range(4096, 64L * 1024 * 1024)]
+    [Range(4096, 64L * 1024 * 1024, ErrorMessage = "Soap:MaxRequestBodyBytes must be from {1} to {2}.")]
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 }

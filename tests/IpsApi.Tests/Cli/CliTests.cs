@@ -70,6 +70,18 @@ public sealed class CliTests
         Assert.Contains("--urls", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Invalidation__BatchSize", "0", "ipsapi: bad configuration: Invalidation:BatchSize must be from 1 to 1000.")]
+    [InlineData("Soap__MaxRequestBodyBytes", "10", "ipsapi: bad configuration: Soap:MaxRequestBodyBytes must be from 4096 to 67108864.")]
+    public async Task Serve_WithABadSetting_StopsNamingTheKey(string variable, string value, string expected)
+    {
+        using var cli = new IpsApiProcess(new Dictionary<string, string?> { [variable] = value });
+        var (exitCode, output, error) = await cli.RunAsync(null, "serve", "--urls", $"http://127.0.0.1:{IpsApiProcess.FreePort()}");
+        Assert.Equal(1, exitCode);
+        Assert.Equal(expected, error.Trim());
+        Assert.DoesNotContain("No users yet", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task BadProvider_NamesTheKey()
     {
