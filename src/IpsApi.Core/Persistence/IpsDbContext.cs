@@ -33,6 +33,7 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             company.Property(c => c.RootId).HasMaxLength(100);
             company.HasIndex(c => c.RootId).IsUnique();
             company.Ignore(c => c.Handle);
+            company.Property(c => c.PublishHosts).Metadata.SetValueComparer(AppendOnly<List<string>>());
         });
 
         modelBuilder.Entity<User>(user =>
@@ -57,12 +58,14 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             request.HasMany(r => r.Batches).WithOne().HasForeignKey(b => b.RequestId).OnDelete(DeleteBehavior.Cascade);
             request.HasIndex(r => r.CompanyId);
             request.Ignore(r => r.Handle);
+            request.Property(r => r.EmailOthers).Metadata.SetValueComparer(AppendOnly<List<string>>());
         });
 
         modelBuilder.Entity<NotificationBatch>(batch =>
         {
-            // A batch's URL list is written once and never edited: compare by reference rather than
-            // snapshotting and comparing up to a thousand strings on every save.
+            // List columns here are written once and replaced, never edited in place: compare them by
+            // reference rather than snapshotting and comparing every string on each save (EF also
+            // compiles a delegate per snapshot of a list, which a hot path cannot afford).
             batch.Property(b => b.Urls).Metadata.SetValueComparer(AppendOnly<List<string>>());
             batch.ToTable("notification_batches");
             batch.Property(b => b.Status).HasMaxLength(20);

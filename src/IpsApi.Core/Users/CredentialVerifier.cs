@@ -18,10 +18,9 @@ public sealed class CredentialVerifier(IpsDbContext db, VerifiedCredentialCache 
     public async Task<AuthenticatedUser?> VerifyAsync(string email, string password, CancellationToken cancellationToken)
     {
         var normalized = User.NormalizeEmail(email);
-        var user = await db.Users.AsNoTracking()
-            .Where(u => u.Email == normalized)
-            .Select(u => new { u.Id, u.Email, u.PasswordHash, u.Role, CompanyIds = u.Companies.Select(c => c.Id).ToList() })
-            .SingleOrDefaultAsync(cancellationToken);
+        // An Include, not a projection with a nested list: EF compiles a delegate on every run of the latter.
+        var user = await db.Users.AsNoTracking().Include(u => u.Companies)
+            .SingleOrDefaultAsync(u => u.Email == normalized, cancellationToken);
 
         if (user is null)
         {
@@ -39,6 +38,6 @@ public sealed class CredentialVerifier(IpsDbContext db, VerifiedCredentialCache 
             cache.Remember(user.Email, password, user.PasswordHash);
         }
 
-        return new AuthenticatedUser(user.Id, user.Email, user.Role, user.CompanyIds.ToHashSet());
+        return new AuthenticatedUser(user.Id, user.Email, user.Role, user.Companies.Select(c => c.Id).ToHashSet());
     }
 }
