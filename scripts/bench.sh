@@ -116,25 +116,8 @@ port_in_use() {
     timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null
 }
 
-CONN=""
-for ((port = PG_PORT_FIRST; port <= PG_PORT_LAST; port++)); do
-    if port_in_use "$port"; then
-        log "port $port is taken, trying the next one"
-        continue
-    fi
-    if CONN=$("$ROOT/scripts/pg.sh" start "$PGDIR" "$port"); then
-        break
-    fi
-    CONN=""
-    # lost a race for the port with someone else? then try the next one, else give up
-    if port_in_use "$port"; then
-        "$ROOT/scripts/pg.sh" stop "$PGDIR" >/dev/null 2>&1 || true
-        log "port $port was taken meanwhile, trying the next one"
-        continue
-    fi
-    die "could not start PostgreSQL (see messages above)"
-done
-[[ -n $CONN ]] || die "no free port in $PG_PORT_FIRST..$PG_PORT_LAST for PostgreSQL"
+CONN=$("$ROOT/scripts/pg.sh" start-free "$PGDIR" "$PG_PORT_FIRST" "$PG_PORT_LAST")
+port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$CONN")
 PG_PID=$(head -n1 "$PGDIR/data/postmaster.pid")
 PSQL=/usr/lib/postgresql/$(<"$PGDIR/data/PG_VERSION")/bin/psql
 PG_VERSION_TEXT=$(PGPASSWORD=postgres "$PSQL" -X -At -h 127.0.0.1 -p "$port" -U postgres -d postgres \

@@ -26,6 +26,8 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 usage() {
     cat >&2 <<EOF
 usage: $0 start DIR [PORT]   start a throwaway cluster in DIR (default port $DEFAULT_PORT)
+       $0 start-free DIR FIRST LAST
+                              the same on the first free port from FIRST to LAST
        $0 stop DIR           stop the cluster in DIR (safe to call twice)
 env:   PG_FAST=1             fsync/synchronous_commit/full_page_writes off (tests only)
 EOF
@@ -329,11 +331,36 @@ cmd_stop() {
     return 0
 }
 
+# Starts the cluster on the first port of FIRST..LAST that is free, also when another process
+# takes a port between the check and the start; prints the connection string like start.
+cmd_start_free() {
+    [[ $# -eq 3 && -n $1 && $2 =~ ^[0-9]+$ && $3 =~ ^[0-9]+$ ]] || { usage; exit 2; }
+    local dir=$1 first=$2 last=$3 port conn
+    for ((port = first; port <= last; port++)); do
+        if port_in_use "$port"; then
+            log "port $port is taken, trying the next one"
+            continue
+        fi
+        if conn=$(cmd_start "$dir" "$port"); then
+            printf '%s\n' "$conn"
+            return 0
+        fi
+        if port_in_use "$port"; then
+            cmd_stop "$dir" >/dev/null 2>&1 || true
+            log "port $port was taken meanwhile, trying the next one"
+            continue
+        fi
+        die "could not start PostgreSQL (see messages above)"
+    done
+    die "no free port in $first..$last for PostgreSQL"
+}
+
 main() {
     [[ $# -ge 1 ]] || { usage; exit 2; }
     local cmd=$1; shift
     case $cmd in
         start) cmd_start "$@" ;;
+        start-free) cmd_start_free "$@" ;;
         stop) cmd_stop "$@" ;;
         -h|--help|help) usage ;;
         *) usage; exit 2 ;;

@@ -75,33 +75,7 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 # ---------------------------------------------------------------- PostgreSQL
-port_in_use() {
-    local port=$1
-    if command -v ss >/dev/null 2>&1 && ss -ltnH "sport = :$port" 2>/dev/null | grep -q .; then
-        return 0
-    fi
-    timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null
-}
-
-CONN=""
-for ((port = PG_PORT_FIRST; port <= PG_PORT_LAST; port++)); do
-    if port_in_use "$port"; then
-        log "port $port is taken, trying the next one"
-        continue
-    fi
-    if CONN=$(PG_FAST=1 "$ROOT/scripts/pg.sh" start "$PGDIR" "$port"); then
-        break
-    fi
-    CONN=""
-    # lost a race for the port with someone else? then try the next one, else give up
-    if port_in_use "$port"; then
-        "$ROOT/scripts/pg.sh" stop "$PGDIR" >/dev/null 2>&1 || true
-        log "port $port was taken meanwhile, trying the next one"
-        continue
-    fi
-    die "could not start PostgreSQL (see messages above)"
-done
-[[ -n $CONN ]] || die "no free port in $PG_PORT_FIRST..$PG_PORT_LAST for PostgreSQL"
+CONN=$(PG_FAST=1 "$ROOT/scripts/pg.sh" start-free "$PGDIR" "$PG_PORT_FIRST" "$PG_PORT_LAST")
 export IPSAPI_TEST_POSTGRES=$CONN
 log "IPSAPI_TEST_POSTGRES=$IPSAPI_TEST_POSTGRES"
 
