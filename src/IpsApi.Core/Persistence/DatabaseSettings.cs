@@ -18,7 +18,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         var provider = DatabaseProvider.Sqlite;
         if (!string.IsNullOrWhiteSpace(providerText) && !Enum.TryParse(providerText, ignoreCase: true, out provider))
         {
-            throw new InvalidOperationException($"{ProviderKey} must be Sqlite or Postgres, not '{providerText}'.");
+            throw new ConfigurationException($"{ProviderKey} must be Sqlite or Postgres, not '{providerText}'.");
         }
 
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
@@ -26,7 +26,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         {
             connectionString = provider == DatabaseProvider.Sqlite
                 ? DefaultSqliteConnectionString
-                : throw new InvalidOperationException(
+                  : throw new ConfigurationException(
                     $"ConnectionStrings:{ConnectionStringName} (environment ConnectionStrings__{ConnectionStringName}) is required when {ProviderKey} is Postgres.");
         }
 

@@ -41,7 +41,7 @@ public static class IpsApiCli
             await Console.Error.WriteLineAsync($"ipsapi: {e.Message}");
             return 1;
         }
-        catch (InvalidOperationException e) when (e.Message.Contains("Database:Provider", StringComparison.Ordinal) || e.Message.Contains("ConnectionStrings:", StringComparison.Ordinal))
+        catch (Core.ConfigurationException e)
         {
             await Console.Error.WriteLineAsync($"ipsapi: {e.Message}");
             return 1;
