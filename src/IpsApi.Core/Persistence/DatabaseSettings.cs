@@ -26,7 +26,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         {
             connectionString = provider == DatabaseProvider.Sqlite
                 ? DefaultSqliteConnectionString
-                  : throw new ConfigurationException(
+                : throw new ConfigurationException(
                     $"ConnectionStrings:{ConnectionStringName} (environment ConnectionStrings__{ConnectionStringName}) is required when {ProviderKey} is Postgres.");
         }
 
