@@ -3,4 +3,4 @@ using IpsApi.Core.Users;
 namespace IpsApi.Server.Soap;
 
 /// <summary>What the SOAP guard established about a request before it reaches the service.</summary>
-public sealed record IpsCall(SoapVersion Version, string Operation, Caller Caller, int? FaultHttpStatusCode);
+public sealed record IpsCall(string Operation, Caller Caller, int? FaultHttpStatusCode);

@@ -129,7 +129,7 @@ public sealed partial class SoapGuardMiddleware(
         }
 
         var caller = new Caller(user, headers.AppName, headers.AppVersion, http.Connection.RemoteIpAddress?.ToString());
-        http.Features.Set(new IpsCall(version, operation, caller, headers.FaultHttpStatusCode));
+        http.Features.Set(new IpsCall(operation, caller, headers.FaultHttpStatusCode));
         if (headers.GzipResponse == false)
         {
             http.Request.Headers.AcceptEncoding = default;
