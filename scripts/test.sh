@@ -2,7 +2,7 @@
 # The test command of the project:  ./scripts/test.sh [extra dotnet test args]
 #
 # - installs what is missing (xmllint via libxml2-utils; zeep, the WSDL-driven client the tests
-#   drive, via python3-zeep for /usr/bin/python3; PostgreSQL via scripts/pg.sh),
+#   drive, via python3-zeep for /usr/bin/python3; varnishd via varnish; PostgreSQL via scripts/pg.sh),
 # - starts a throwaway PostgreSQL (PG_FAST=1) on a free loopback port in a temp dir,
 #   exported to the tests as IPSAPI_TEST_POSTGRES (Npgsql connection string),
 # - runs `dotnet test IpsApi.sln -c Release` (+ "$@"), logging to the temp dir,
@@ -51,6 +51,8 @@ command -v xmllint >/dev/null 2>&1 || apt_install libxml2-utils
 command -v xmllint >/dev/null 2>&1 || die "xmllint still missing after installing libxml2-utils"
 /usr/bin/python3 -c 'import zeep' >/dev/null 2>&1 || apt_install python3-zeep
 /usr/bin/python3 -c 'import zeep' >/dev/null 2>&1 || die "python3-zeep still missing after installing it"
+[[ -x /usr/sbin/varnishd ]] || command -v varnishd >/dev/null 2>&1 || apt_install varnish
+[[ -x /usr/sbin/varnishd ]] || command -v varnishd >/dev/null 2>&1 || die "varnishd still missing after installing varnish"
 
 [[ -e $SOLUTION ]] || die "$ROOT/$SOLUTION not found"
 
