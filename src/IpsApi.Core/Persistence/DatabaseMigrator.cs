@@ -15,8 +15,10 @@ public sealed class DatabaseMigrator(IpsDbContext db, DatabaseSettings settings)
         await db.Database.MigrateAsync(cancellationToken);
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
-            // WAL lets readers run beside the writer; synchronous=FULL keeps every commit durable.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", cancellationToken);
+            // WAL (kept in the file, so every later connection uses it) lets readers run beside the
+            // writer. Commits stay durable: each connection opens with SQLite's default
+            // synchronous=FULL, which in WAL mode syncs the log before a commit returns.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
         return pending;
