@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace IpsApi.Core.Companies;
 
 /// <summary>
@@ -10,25 +8,19 @@ namespace IpsApi.Core.Companies;
 public sealed class CompanyCache(TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
-    private const int MaxEntries = 10_000;
-    private readonly ConcurrentDictionary<int, (Company Company, DateTimeOffset ExpiresAt)> entries = new();
+    private readonly ExpiringMap<int, Company> entries = new(clock, Lifetime, maxEntries: 10_000);
 
     public async Task<Company?> GetAsync(int companyId, Func<int, Task<Company?>> load)
     {
-        if (entries.TryGetValue(companyId, out var entry) && entry.ExpiresAt > clock.GetUtcNow())
+        if (entries.TryGet(companyId, out var cached))
         {
-            return entry.Company;
+            return cached;
         }
 
         var company = await load(companyId);
         if (company is not null)
         {
-            if (entries.Count >= MaxEntries)
-            {
-                entries.Clear();
-            }
-
-            entries[companyId] = (company, clock.GetUtcNow() + Lifetime);
+            entries.Set(companyId, company);
         }
 
         return company;

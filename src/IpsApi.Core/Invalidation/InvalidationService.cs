@@ -48,6 +48,7 @@ public sealed class InvalidationService(IpsDbContext db, CompanyCache companies,
             CompanyId = company.Id,
             Token = InvalidationHandle.NewToken(),
             UrlCount = distinct.Count,
+            EstimatedSeconds = options.BaseEstimateSeconds,
             CreatedAt = now,
             UserId = caller.User.Id,
             EmailCcOriginator = command.EmailCcOriginator,
@@ -58,7 +59,6 @@ public sealed class InvalidationService(IpsDbContext db, CompanyCache companies,
             request.Batches.Add(new NotificationBatch { Sequence = sequence, Urls = [.. chunk], NextAttemptAt = now });
         }
 
-        request.EstimatedSeconds = options.BaseEstimateSeconds;
         db.InvalidationRequests.Add(request);
         db.AuditRecords.Add(new AuditRecord
         {
