@@ -1,0 +1,21 @@
+namespace IpsApi.Core.Purge;
+
+/// <summary>
+/// A cache or CDN that can drop URLs: the seam between the queue and the outside world. A purge
+/// must be safe to repeat: the queue calls it again after a crash, a lost lease or a retry.
+/// </summary>
+public interface IPurgeProvider
+{
+    /// <summary>The name used in configuration (<c>Purge:Origin</c>, <c>Purge:Cdn</c>) and in status reasons, e.g. <c>varnish</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Seconds this provider usually needs before a purge it accepted takes effect everywhere.</summary>
+    int EstimatedSeconds { get; }
+
+    /// <summary>
+    /// Purges <paramref name="urls"/> (absolute http/https URLs, query strings significant).
+    /// Failures of the far side are reported in the outcome; an exception means a bug or
+    /// cancellation, and the queue treats it as a transient failure.
+    /// </summary>
+    Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken);
+}
