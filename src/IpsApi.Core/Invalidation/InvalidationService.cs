@@ -3,6 +3,8 @@ using IpsApi.Contracts;
 using IpsApi.Core.Companies;
 using IpsApi.Core.Faults;
 using IpsApi.Core.Persistence;
+using IpsApi.Core.Purge;
+using IpsApi.Core.Purge.Queue;
 using IpsApi.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,7 +12,13 @@ using Microsoft.Extensions.Options;
 namespace IpsApi.Core.Invalidation;
 
 /// <summary>Accepts invalidation requests (all or nothing, durably) and reports their status.</summary>
-public sealed class InvalidationService(IpsDbContext db, CompanyCache companies, IOptions<InvalidationOptions> options, TimeProvider clock)
+public sealed class InvalidationService(
+    IpsDbContext db,
+    CompanyCache companies,
+    BacklogEstimator estimator,
+    QueueSignal signal,
+    IOptions<InvalidationOptions> options,
+    TimeProvider clock)
 {
     private readonly InvalidationOptions options = options.Value;
 
@@ -48,7 +56,7 @@ public sealed class InvalidationService(IpsDbContext db, CompanyCache companies,
             CompanyId = company.Id,
             Token = InvalidationHandle.NewToken(),
             UrlCount = distinct.Count,
-            EstimatedSeconds = options.BaseEstimateSeconds,
+            EstimatedSeconds = await estimator.EstimateAsync(company, distinct.Count, cancellationToken),
             CreatedAt = now,
             UserId = caller.User.Id,
             EmailCcOriginator = command.EmailCcOriginator,
@@ -56,7 +64,7 @@ public sealed class InvalidationService(IpsDbContext db, CompanyCache companies,
         };
         foreach (var (chunk, sequence) in distinct.Chunk(options.BatchSize).Select((chunk, i) => (chunk, i)))
         {
-            request.Batches.Add(new NotificationBatch { Sequence = sequence, Urls = [.. chunk], NextAttemptAt = now });
+            request.Batches.Add(new NotificationBatch { CompanyId = company.Id, Sequence = sequence, Urls = [.. chunk], NextAttemptAt = now });
         }
 
         db.InvalidationRequests.Add(request);
@@ -75,6 +83,7 @@ public sealed class InvalidationService(IpsDbContext db, CompanyCache companies,
         // The entities were only added, so there are no changes to detect.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await db.SaveChangesAsync(cancellationToken);
+        signal.Announce();
         return new InvalidationAccepted(request.Handle, request.EstimatedSeconds);
     }
 
@@ -91,7 +100,7 @@ public sealed class InvalidationService(IpsDbContext db, CompanyCache companies,
                     r.Token,
                     r.CreatedAt,
                     r.EstimatedSeconds,
-                    Batches = r.Batches.Select(b => new { b.Status, UrlCount = b.Urls.Count, b.LastError }).ToList(),
+                    Batches = r.Batches.Select(b => new BatchState(b.Status, b.Urls.Count, b.LastError, b.LeaseToken, b.NextAttemptAt, b.SettlesAt)).ToList(),
                 })
                 .SingleOrDefaultAsync(cancellationToken)
             : null;
@@ -102,20 +111,47 @@ public sealed class InvalidationService(IpsDbContext db, CompanyCache companies,
                 $"Invalid invalidation handle: '{handle}' does not name a request this user may access."));
         }
 
-        var status = InvalidationStatus.Derive(request.Batches.Select(b => b.Status));
+        // A CDN that accepted a purge but said it needs time to spread it is still flushing until then.
+        var now = clock.GetUtcNow();
+        var statuses = request.Batches
+            .Select(b => b.Status == InvalidationStatus.Done && b.SettlesAt > now ? InvalidationStatus.FlushingCdn : b.Status)
+            .ToList();
+        var status = InvalidationStatus.Derive(statuses);
         var failed = request.Batches.Where(b => b.Status is InvalidationStatus.Error or InvalidationStatus.ErrorCdnNode).ToList();
-        var remaining = InvalidationStatus.IsTerminal(status)
-            ? 0
-            : Math.Max(1, request.EstimatedSeconds - (int)(clock.GetUtcNow() - request.CreatedAt).TotalSeconds);
+        var retrying = request.Batches.Where(b => !InvalidationStatus.IsTerminal(b.Status) && b.LastError is not null).ToList();
         return new InvalidationProgress(
             status,
-            remaining,
-            SuccessCount: request.Batches.Where(b => b.Status == InvalidationStatus.Done).Sum(b => b.UrlCount),
-            WarningCount: 0,
+            InvalidationStatus.IsTerminal(status) ? 0 : Remaining(request.CreatedAt, request.EstimatedSeconds, request.Batches, now),
+            SuccessCount: request.Batches.Where((b, i) => statuses[i] == InvalidationStatus.Done).Sum(b => b.UrlCount),
+            WarningCount: retrying.Sum(b => b.UrlCount),
             ErrorCount: failed.Sum(b => b.UrlCount),
-            Warnings: [],
-            Errors: [.. failed.Select(b => (FaultCodes.Exception, b.LastError ?? "The purge failed after its retries."))]);
+            Warnings: [.. retrying.SelectMany(b => BatchFailures.Parse(b.LastError))],
+            Errors: [.. failed.SelectMany(b => BatchFailures.Parse(b.LastError ?? "The purge failed after its retries."))]);
     }
+
+    /// <summary>
+    /// Seconds until the request should be done: what is left of the quoted estimate, but never less
+    /// than the wait before a batch's next retry or a CDN's own estimate still running.
+    /// </summary>
+    private static int Remaining(DateTimeOffset createdAt, int estimatedSeconds, IEnumerable<BatchState> batches, DateTimeOffset now)
+    {
+        var until = createdAt.AddSeconds(estimatedSeconds);
+        foreach (var batch in batches)
+        {
+            if (batch.Status == InvalidationStatus.Done && batch.SettlesAt > until)
+            {
+                until = batch.SettlesAt.Value;
+            }
+            else if (!InvalidationStatus.IsTerminal(batch.Status) && batch.LeaseToken is null && batch.NextAttemptAt > until)
+            {
+                until = batch.NextAttemptAt;
+            }
+        }
+
+        return Math.Max(1, (int)Math.Ceiling((until - now).TotalSeconds));
+    }
+
+    private sealed record BatchState(string Status, int UrlCount, string? LastError, Guid? LeaseToken, DateTimeOffset NextAttemptAt, DateTimeOffset? SettlesAt);
 
     private static bool TokensEqual(string expected, string actual) =>
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(

@@ -11,6 +11,9 @@ public sealed class NotificationBatch
 
     public long RequestId { get; set; }
 
+    /// <summary>The request's company, kept here so a worker routes the batch without another read.</summary>
+    public int CompanyId { get; set; }
+
     /// <summary>Position of the batch within its request, from 0.</summary>
     public int Sequence { get; set; }
 
@@ -28,5 +31,18 @@ public sealed class NotificationBatch
 
     public DateTimeOffset? CompletedAt { get; set; }
 
+    /// <summary>
+    /// Why the batch is being retried or why it failed: one line per URL, <c>code TAB url TAB reason</c>
+    /// (see <see cref="Purge.BatchFailures"/>).
+    /// </summary>
     public string? LastError { get; set; }
+
+    /// <summary>Providers that have purged this batch already; a retry does not call them again.</summary>
+    public List<string> DoneProviders { get; set; } = [];
+
+    /// <summary>What the providers answered (e.g. Akamai's purgeId and supportId), one line each.</summary>
+    public string? Receipts { get; set; }
+
+    /// <summary>When a CDN that accepted the purge expects it to have taken effect everywhere (its own estimate).</summary>
+    public DateTimeOffset? SettlesAt { get; set; }
 }

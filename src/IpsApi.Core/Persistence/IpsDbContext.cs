@@ -69,9 +69,10 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             batch.Property(b => b.Urls).Metadata.SetValueComparer(AppendOnly<List<string>>());
             batch.ToTable("notification_batches");
             batch.Property(b => b.Status).HasMaxLength(20);
-            batch.Property(b => b.LastError).HasMaxLength(4000);
+            batch.Property(b => b.DoneProviders).Metadata.SetValueComparer(AppendOnly<List<string>>());
             batch.HasIndex(b => new { b.RequestId, b.Sequence }).IsUnique();
             batch.HasIndex(b => new { b.Status, b.NextAttemptAt });
+            batch.HasIndex(b => b.CompletedAt);
         });
 
         modelBuilder.Entity<AuditRecord>(audit =>

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace IpsApi.Server.Cli;
 
 /// <summary>
-/// <c>ipsapi [serve|migrate|company|user] …</c>. Bad arguments exit 2 with one line on standard
+/// <c>ipsapi [serve|worker|migrate|company|user] …</c>. Bad arguments exit 2 with one line on standard
 /// error; a failure the user can fix exits 1 with one line.
 /// </summary>
 public static class IpsApiCli
@@ -13,6 +13,7 @@ public static class IpsApiCli
         var root = new RootCommand("IpsApi: the Scene7 IPS SOAP API for CDN cache invalidation (cdnCacheInvalidation, getCdnCacheInvalidationStatus).")
         {
             ServeCommand.Create(),
+            WorkerCommand.Create(),
             MigrateCommand.Create(),
             CompanyCommand.Create(),
             UserCommand.Create(),

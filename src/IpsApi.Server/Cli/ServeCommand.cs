@@ -12,15 +12,34 @@ internal static class ServeCommand
     public static Command Create()
     {
         var urls = new Option<string>("--urls") { Description = $"Where to listen (default {DefaultUrls}; several separated by ';').", DefaultValueFactory = _ => DefaultUrls };
-        var command = new Command("serve", "Run the SOAP server (the default when no subcommand is given).") { urls };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(urls)!, cancellationToken));
+        var workers = new Option<int?>("--workers") { Description = "Purge workers in this process (default Purge:Workers, 4; the embedded store runs one)." };
+        var noWorkers = new Option<bool>("--no-workers") { Description = "Accept requests only; purge workers run elsewhere ('ipsapi worker')." };
+        var command = new Command("serve", "Run the SOAP server and its purge workers (the default when no subcommand is given).") { urls, workers, noWorkers };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(noWorkers) && result.GetValue(workers) is not null)
+            {
+                result.AddError("--workers and --no-workers cannot be used together.");
+            }
+            else if (result.GetValue(workers) is < 1 or > 256)
+            {
+                result.AddError("--workers must be from 1 to 256.");
+            }
+        });
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(parse.GetValue(urls)!, parse.GetValue(noWorkers) ? 0 : parse.GetValue(workers), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string urls, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string urls, int? workers, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.WebHost.UseUrls(urls);
+        if (workers is not null)
+        {
+            builder.Configuration.AddInMemoryCollection([new("Purge:Workers", workers.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        }
+
         builder.AddIpsApi();
         await using var app = builder.Build();
         app.UseIpsApi();
@@ -28,12 +47,18 @@ internal static class ServeCommand
         // Bad settings stop the process here, before anything is printed or migrated.
         _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Invalidation.InvalidationOptions>>().Value;
         _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Soap.SoapEndpointOptions>>().Value;
+        WorkerCommand.CheckPurgeSettings(app.Services);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IpsApi.Server");
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await CliHost.EnsureSchemaAsync(scope.ServiceProvider, cancellationToken);
             var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
             logger.LogInformation("Store: {Store}", settings.Describe());
+            if (IpsApiHosting.WorkerCount(app.Configuration) == 0)
+            {
+                logger.LogInformation("API-only node: no purge workers here (Purge:Workers=0); run 'ipsapi worker' against the same database");
+            }
+
             if (!await scope.ServiceProvider.GetRequiredService<IpsDbContext>().Users.AnyAsync(cancellationToken))
             {
                 PrintFirstSteps();

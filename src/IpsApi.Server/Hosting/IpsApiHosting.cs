@@ -2,6 +2,7 @@ using System.ServiceModel;
 using System.ServiceModel.Channels;
 using System.Text;
 using IpsApi.Core;
+using IpsApi.Core.Purge;
 using IpsApi.Server.Soap;
 using IpsApi.Server.Wsdl;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -13,11 +14,18 @@ namespace IpsApi.Server.Hosting;
 
 public static class IpsApiHosting
 {
-    /// <summary>Everything <c>ipsapi serve</c> runs: logging, the store, the SOAP endpoint and its guard.</summary>
+    /// <summary><c>Purge:Workers</c> as configured (what <c>--workers</c> and <c>--no-workers</c> set).</summary>
+    public static int WorkerCount(IConfiguration configuration) => configuration.GetValue("Purge:Workers", new Core.Purge.PurgeOptions().Workers);
+
+    /// <summary>Everything <c>ipsapi serve</c> runs: logging, the store, the SOAP endpoint and its guard, and the purge workers unless there are none.</summary>
     public static WebApplicationBuilder AddIpsApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddSerilog((services, logger) => LoggingSetup.Configure(logger, builder.Configuration));
         builder.Services.AddIpsCore(builder.Configuration);
+        builder.Services.AddIpsPurgeHosting(
+            Core.Persistence.DatabaseSettings.From(builder.Configuration),
+            acceptsRequests: true,
+            runsWorkers: WorkerCount(builder.Configuration) > 0);
         builder.Services.AddOptions<SoapEndpointOptions>()
             .BindConfiguration(SoapEndpointOptions.Section)
             .ValidateDataAnnotations()

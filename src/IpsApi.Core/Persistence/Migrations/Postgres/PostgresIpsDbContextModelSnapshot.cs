@@ -185,13 +185,21 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("attempt");
 
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("company_id");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
 
+                    b.PrimitiveCollection<List<string>>("DoneProviders")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("done_providers");
+
                     b.Property<string>("LastError")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
+                        .HasColumnType("text")
                         .HasColumnName("last_error");
 
                     b.Property<DateTimeOffset?>("LeaseExpiresAt")
@@ -206,6 +214,10 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<string>("Receipts")
+                        .HasColumnType("text")
+                        .HasColumnName("receipts");
+
                     b.Property<long>("RequestId")
                         .HasColumnType("bigint")
                         .HasColumnName("request_id");
@@ -213,6 +225,10 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                     b.Property<int>("Sequence")
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
+
+                    b.Property<DateTimeOffset?>("SettlesAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settles_at");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -226,6 +242,8 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnName("urls");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedAt");
 
                     b.HasIndex("RequestId", "Sequence")
                         .IsUnique();

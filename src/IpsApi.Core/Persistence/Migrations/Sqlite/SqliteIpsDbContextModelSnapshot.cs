@@ -162,12 +162,20 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("attempt");
 
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("company_id");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("completed_at");
 
+                    b.PrimitiveCollection<string>("DoneProviders")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("done_providers");
+
                     b.Property<string>("LastError")
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT")
                         .HasColumnName("last_error");
 
@@ -183,6 +191,10 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<string>("Receipts")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("receipts");
+
                     b.Property<long>("RequestId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("request_id");
@@ -190,6 +202,10 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                     b.Property<int>("Sequence")
                         .HasColumnType("INTEGER")
                         .HasColumnName("sequence");
+
+                    b.Property<DateTimeOffset?>("SettlesAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("settles_at");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -203,6 +219,8 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnName("urls");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedAt");
 
                     b.HasIndex("RequestId", "Sequence")
                         .IsUnique();

@@ -1,0 +1,93 @@
+﻿using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace IpsApi.Core.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class PurgeQueue : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<string>(
+                name: "last_error",
+                table: "notification_batches",
+                type: "text",
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "character varying(4000)",
+                oldMaxLength: 4000,
+                oldNullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "company_id",
+                table: "notification_batches",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<List<string>>(
+                name: "done_providers",
+                table: "notification_batches",
+                type: "text[]",
+                nullable: false);
+
+            // Batches stored before this migration take their company from their request.
+            migrationBuilder.Sql("UPDATE notification_batches SET company_id = (SELECT r.company_id FROM invalidation_requests r WHERE r.id = notification_batches.request_id);");
+
+            migrationBuilder.AddColumn<string>(
+                name: "receipts",
+                table: "notification_batches",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "settles_at",
+                table: "notification_batches",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notification_batches_completed_at",
+                table: "notification_batches",
+                column: "completed_at");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_notification_batches_completed_at",
+                table: "notification_batches");
+
+            migrationBuilder.DropColumn(
+                name: "company_id",
+                table: "notification_batches");
+
+            migrationBuilder.DropColumn(
+                name: "done_providers",
+                table: "notification_batches");
+
+            migrationBuilder.DropColumn(
+                name: "receipts",
+                table: "notification_batches");
+
+            migrationBuilder.DropColumn(
+                name: "settles_at",
+                table: "notification_batches");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "last_error",
+                table: "notification_batches",
+                type: "character varying(4000)",
+                maxLength: 4000,
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "text",
+                oldNullable: true);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using IpsApi.Core.Companies;
+using IpsApi.Core.Invalidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace IpsApi.Core.Purge;
+
+/// <summary>
+/// Which providers purge a company's URLs, tier by tier: the origin tier (the image servers'
+/// caches), then the CDN tier. Defaults follow what is configured: Varnish nodes make Varnish the
+/// origin tier, Akamai or Fastly credentials make them the CDN tier, and with nothing configured
+/// the <c>log</c> provider records the purge so that a request still reaches <c>Done</c>.
+/// </summary>
+public sealed class PurgeRouting
+{
+    private static readonly string[] Known = ["varnish", "akamai", "fastly", "log"];
+    private readonly IReadOnlyList<PurgeTier> defaults;
+    private readonly Dictionary<string, IReadOnlyList<PurgeTier>> perCompany = new(StringComparer.OrdinalIgnoreCase);
+
+    public PurgeRouting(IOptions<PurgeOptions> options, IConfiguration configuration)
+    {
+        var purge = options.Value;
+        var configured = new Dictionary<string, bool>
+        {
+            ["varnish"] = configuration.GetSection("Purge:Varnish:Nodes").GetChildren().Any(n => !string.IsNullOrWhiteSpace(n.Value)),
+            ["akamai"] = !string.IsNullOrWhiteSpace(configuration["Purge:Akamai:Host"]),
+            ["fastly"] = !string.IsNullOrWhiteSpace(configuration["Purge:Fastly:ApiToken"]),
+            ["log"] = true,
+        };
+
+        var origin = Parse(purge.Origin, "Purge:Origin", configured) ?? (configured["varnish"] ? ["varnish"] : []);
+        var cdn = Parse(purge.Cdn, "Purge:Cdn", configured)
+            ?? [.. new[] { "akamai", "fastly" }.Where(name => configured[name])];
+        if (origin.Count == 0 && cdn.Count == 0 && purge.Origin is null && purge.Cdn is null)
+        {
+            origin = ["log"];
+        }
+
+        defaults = Tiers(origin, cdn);
+        foreach (var (root, tiers) in purge.Companies)
+        {
+            perCompany[root] = Tiers(
+                Parse(tiers.Origin, $"Purge:Companies:{root}:Origin", configured) ?? origin,
+                Parse(tiers.Cdn, $"Purge:Companies:{root}:Cdn", configured) ?? cdn);
+        }
+    }
+
+    /// <summary>The tiers of the company's purges, in order; tiers without providers are left out.</summary>
+    public IReadOnlyList<PurgeTier> For(Company company) =>
+        perCompany.TryGetValue(company.RootId, out var tiers) ? tiers : defaults;
+
+    /// <summary>Every provider name some company uses.</summary>
+    public IEnumerable<string> ProvidersInUse =>
+        defaults.Concat(perCompany.Values.SelectMany(t => t)).SelectMany(t => t.Providers).Distinct(StringComparer.Ordinal);
+
+    public string Describe(IReadOnlyList<PurgeTier> tiers) =>
+        tiers.Count == 0 ? "no tiers" : string.Join(" → ", tiers.Select(t => $"{t.Status}: {string.Join(", ", t.Providers)}"));
+
+    public string DescribeDefault() => Describe(defaults);
+
+    private static List<PurgeTier> Tiers(IReadOnlyList<string> origin, IReadOnlyList<string> cdn)
+    {
+        var tiers = new List<PurgeTier>(2);
+        if (origin.Count > 0)
+        {
+            tiers.Add(new PurgeTier(InvalidationStatus.FlushingOrigin, origin));
+        }
+
+        if (cdn.Count > 0)
+        {
+            tiers.Add(new PurgeTier(InvalidationStatus.FlushingCdn, cdn));
+        }
+
+        return tiers;
+    }
+
+    /// <summary>A comma-separated provider list; <c>none</c> is an empty tier; null when unset.</summary>
+    private static List<string>? Parse(string? value, string key, Dictionary<string, bool> configured)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => n.ToLowerInvariant()).Distinct().ToList();
+        if (names is ["none"])
+        {
+            return [];
+        }
+
+        foreach (var name in names)
+        {
+            if (!Known.Contains(name))
+            {
+                throw new ConfigurationException($"{key} names an unknown purge provider '{name}' (known: {string.Join(", ", Known)}, or none).");
+            }
+
+            if (!configured[name])
+            {
+                throw new ConfigurationException(name switch
+                {
+                    "varnish" => $"{key} names varnish, but Purge:Varnish:Nodes is empty.",
+                    "akamai" => $"{key} names akamai, but Purge:Akamai:Host is not set.",
+                    _ => $"{key} names fastly, but Purge:Fastly:ApiToken is not set.",
+                });
+            }
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,112 @@
+using IpsApi.Core.Invalidation;
+using IpsApi.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.Extensions.Options;
+
+namespace IpsApi.Core.Purge.Queue;
+
+/// <summary>
+/// The work queue over <c>notification_batches</c>. A claim takes the oldest due batch with
+/// <c>FOR UPDATE SKIP LOCKED</c> (PostgreSQL; SQLite serialises writers instead) and stamps it
+/// with a fresh lease token, pushing <c>next_attempt_at</c> to the lease's end so that a batch
+/// whose worker died becomes due again by itself. Every later write is guarded by that token:
+/// a worker that lost its lease cannot record a result.
+/// </summary>
+public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeProvider clock, IOptions<PurgeOptions> options)
+{
+    private readonly PurgeOptions options = options.Value;
+
+    /// <summary>Claims the oldest due batch, or returns null when none is due.</summary>
+    public async Task<NotificationBatch?> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var until = now + options.Lease;
+        var token = Guid.NewGuid();
+        var query = settings.Provider == DatabaseProvider.Postgres
+            ? db.NotificationBatches.FromSql($"""
+                UPDATE notification_batches AS b
+                SET lease_token = {token}, lease_expires_at = {until}, next_attempt_at = {until}
+                FROM (SELECT id FROM notification_batches
+                      WHERE status IN ('Received', 'FlushingOrigin', 'FlushingCdn') AND next_attempt_at <= {now}
+                      ORDER BY next_attempt_at, id
+                      LIMIT 1
+                      FOR UPDATE SKIP LOCKED) AS due
+                WHERE b.id = due.id
+                RETURNING b.*
+                """)
+            : db.NotificationBatches.FromSql($"""
+                UPDATE notification_batches
+                SET lease_token = {token}, lease_expires_at = {until}, next_attempt_at = {until}
+                WHERE id = (SELECT id FROM notification_batches
+                            WHERE status IN ('Received', 'FlushingOrigin', 'FlushingCdn') AND next_attempt_at <= {now}
+                            ORDER BY next_attempt_at, id
+                            LIMIT 1)
+                RETURNING *
+                """);
+        var claimed = await query.AsNoTracking().ToListAsync(cancellationToken);
+        return claimed.Count == 0 ? null : claimed[0];
+    }
+
+    /// <summary>The batch enters a tier: its status says so. False when the lease was lost.</summary>
+    public Task<bool> EnterTierAsync(NotificationBatch batch, string status, CancellationToken cancellationToken)
+    {
+        batch.Status = status;
+        return UpdateAsync(batch, set => set.SetProperty(b => b.Status, status), cancellationToken);
+    }
+
+    /// <summary>Every tier purged: <c>Done</c>, with the time a CDN expects the purge to have spread by.</summary>
+    public Task<bool> CompleteAsync(NotificationBatch batch, DateTimeOffset? settlesAt, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return UpdateAsync(batch, set => set
+            .SetProperty(b => b.Status, InvalidationStatus.Done)
+            .SetProperty(b => b.CompletedAt, now)
+            .SetProperty(b => b.SettlesAt, settlesAt)
+            .SetProperty(b => b.LastError, (string?)null)
+            .SetProperty(b => b.DoneProviders, batch.DoneProviders)
+            .SetProperty(b => b.Receipts, batch.Receipts)
+            .SetProperty(b => b.LeaseToken, (Guid?)null)
+            .SetProperty(b => b.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+    }
+
+    /// <summary>Gives the batch back to the queue, due at <paramref name="nextAttemptAt"/>, keeping what was already purged.</summary>
+    public Task<bool> RetryLaterAsync(NotificationBatch batch, DateTimeOffset nextAttemptAt, int attempt, string? lastError, CancellationToken cancellationToken) =>
+        UpdateAsync(batch, set => set
+            .SetProperty(b => b.NextAttemptAt, nextAttemptAt)
+            .SetProperty(b => b.Attempt, attempt)
+            .SetProperty(b => b.LastError, lastError)
+            .SetProperty(b => b.DoneProviders, batch.DoneProviders)
+            .SetProperty(b => b.Receipts, batch.Receipts)
+            .SetProperty(b => b.LeaseToken, (Guid?)null)
+            .SetProperty(b => b.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+
+    /// <summary>Ends the batch in <c>ERROR</c> or <c>ERROR_CDN_NODE</c> with the per-URL failures.</summary>
+    public Task<bool> FailAsync(NotificationBatch batch, string status, int attempt, string lastError, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return UpdateAsync(batch, set => set
+            .SetProperty(b => b.Status, status)
+            .SetProperty(b => b.Attempt, attempt)
+            .SetProperty(b => b.CompletedAt, now)
+            .SetProperty(b => b.LastError, lastError)
+            .SetProperty(b => b.DoneProviders, batch.DoneProviders)
+            .SetProperty(b => b.Receipts, batch.Receipts)
+            .SetProperty(b => b.LeaseToken, (Guid?)null)
+            .SetProperty(b => b.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+    }
+
+    /// <summary>On shutdown: due again at once for any worker, nothing counted against it.</summary>
+    public Task<bool> ReleaseAsync(NotificationBatch batch, CancellationToken cancellationToken) =>
+        RetryLaterAsync(batch, clock.GetUtcNow(), batch.Attempt, batch.LastError, cancellationToken);
+
+    private async Task<bool> UpdateAsync(NotificationBatch batch, Action<UpdateSettersBuilder<NotificationBatch>> set, CancellationToken cancellationToken)
+    {
+        var id = batch.Id;
+        var token = batch.LeaseToken;
+        var updated = await db.NotificationBatches
+            .Where(b => b.Id == id && b.LeaseToken == token)
+            .ExecuteUpdateAsync(set, cancellationToken);
+        return updated == 1;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace IpsApi.Core.Purge.Queue;
+
+/// <summary>
+/// Sends <c>NOTIFY ipsapi_batches</c> after batches were stored, on a connection of its own so
+/// that the accepting call never waits for it. Announcements made while one is being sent
+/// coalesce into the next.
+/// </summary>
+public sealed partial class PostgresQueueNotifier(NpgsqlDataSource dataSource, QueueSignal signal, ILogger<PostgresQueueNotifier> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                await using var notify = new NpgsqlCommand($"NOTIFY {PostgresQueueChannel.Name}", connection);
+                await notify.PrepareAsync(stoppingToken);
+                failures = 0;
+                while (true)
+                {
+                    await signal.WaitForAnnouncementAsync(stoppingToken);
+                    await notify.ExecuteNonQueryAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException)
+            {
+                // Other processes' workers still poll; retry the connection with a growing pause.
+                failures++;
+                LogNotifyFailed(logger, failures, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * (1 << Math.Min(failures, 6)))), stoppingToken)
+                    .ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Could not send queue notifications ({Failures} in a row): {Reason}; other nodes will find the work by polling")]
+    private static partial void LogNotifyFailed(ILogger logger, int failures, string reason);
+}

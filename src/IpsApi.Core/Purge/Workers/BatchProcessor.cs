@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using IpsApi.Core.Companies;
+using IpsApi.Core.Invalidation;
+using IpsApi.Core.Persistence;
+using IpsApi.Core.Purge.Queue;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IpsApi.Core.Purge.Workers;
+
+/// <summary>
+/// Takes one claimed batch through its company's tiers. Providers of a tier run in parallel; a
+/// provider that succeeded is remembered on the batch and not called again on a retry. A
+/// throttled provider delays the batch without using an attempt; a permanent refusal fails it at
+/// once; any other failure is retried with backoff until <see cref="PurgeOptions.MaxAttempts"/>.
+/// Writes after the claim are guarded by the lease token and run to completion even on shutdown.
+/// </summary>
+public sealed partial class BatchProcessor(
+    BatchQueue queue,
+    IpsDbContext db,
+    CompanyCache companies,
+    PurgeRouting routing,
+    IEnumerable<IPurgeProvider> providers,
+    TimeProvider clock,
+    IOptions<PurgeOptions> options,
+    ILogger<BatchProcessor> logger)
+{
+    private readonly PurgeOptions options = options.Value;
+
+    public async Task ProcessAsync(NotificationBatch batch, CancellationToken abort)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var company = await companies.GetAsync(batch.CompanyId, id => db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, CancellationToken.None));
+        if (company is null)
+        {
+            await FinishAsync(batch, queue.FailAsync(batch, InvalidationStatus.Error, batch.Attempt, BatchFailures.Format("ipsapi", PurgeOutcome.All(batch.Urls, 0, "the company no longer exists")), CancellationToken.None));
+            return;
+        }
+
+        var byName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var settlesInSeconds = 0;
+        foreach (var tier in routing.For(company))
+        {
+            var pending = tier.Providers.Where(p => !batch.DoneProviders.Contains(p)).ToList();
+            if (pending.Count == 0)
+            {
+                continue;
+            }
+
+            if (batch.Status != tier.Status && !await FinishAsync(batch, queue.EnterTierAsync(batch, tier.Status, CancellationToken.None)))
+            {
+                return;
+            }
+
+            var results = await Task.WhenAll(pending.Select(name => CallAsync(byName[name], batch.Urls, abort)));
+            foreach (var (name, outcome) in results.Where(r => r.Outcome?.Kind == PurgeOutcomeKind.Succeeded))
+            {
+                batch.DoneProviders = [.. batch.DoneProviders, name];
+                batch.Receipts = outcome!.Receipt is { Length: > 0 } receipt ? Join(batch.Receipts, receipt) : batch.Receipts;
+                settlesInSeconds = Math.Max(settlesInSeconds, outcome.EstimatedSeconds);
+            }
+
+            var unfinished = results.Where(r => r.Outcome?.Kind != PurgeOutcomeKind.Succeeded).ToList();
+            if (unfinished.Count == 0)
+            {
+                continue;
+            }
+
+            if (unfinished.Any(r => r.Outcome is null))
+            {
+                // Shutdown overtook the call: hand the batch back, keeping what was purged, nothing counted.
+                LogReleased(logger, batch.Id);
+                await FinishAsync(batch, queue.ReleaseAsync(batch, CancellationToken.None));
+                return;
+            }
+
+            await RetryOrFailAsync(batch, tier, unfinished.Select(r => (r.Name, r.Outcome!)).ToList());
+            return;
+        }
+
+        var settlesAt = settlesInSeconds > 0 ? clock.GetUtcNow().AddSeconds(settlesInSeconds) : (DateTimeOffset?)null;
+        if (await FinishAsync(batch, queue.CompleteAsync(batch, settlesAt, CancellationToken.None)))
+        {
+            LogDone(logger, batch.Id, batch.RequestId, batch.Urls.Count, string.Join(", ", batch.DoneProviders), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    private async Task RetryOrFailAsync(NotificationBatch batch, PurgeTier tier, List<(string Name, PurgeOutcome Outcome)> unfinished)
+    {
+        var now = clock.GetUtcNow();
+        var failedStatus = tier.IsCdn ? InvalidationStatus.ErrorCdnNode : InvalidationStatus.Error;
+        var report = BatchFailures.Join(unfinished.Select(r => BatchFailures.Format(r.Name, r.Outcome.Kind == PurgeOutcomeKind.Throttled
+            ? PurgeOutcome.All(batch.Urls, 429, $"throttled ({r.Outcome.Reason}); retrying after {r.Outcome.RetryAfter!.Value.TotalSeconds:0.#} s")
+            : r.Outcome.Failures)));
+        var summary = unfinished[0].Outcome.Failures is [var first, ..] ? first.Reason : unfinished[0].Outcome.Reason ?? "";
+
+        if (unfinished.Any(r => r.Outcome.Kind == PurgeOutcomeKind.Permanent))
+        {
+            LogFailed(logger, batch.Id, batch.RequestId, failedStatus, unfinished[0].Name, summary);
+            await FinishAsync(batch, queue.FailAsync(batch, failedStatus, batch.Attempt + 1, report, CancellationToken.None));
+            return;
+        }
+
+        var waitAtLeast = unfinished.Max(r => r.Outcome.RetryAfter) ?? TimeSpan.Zero;
+        if (unfinished.All(r => r.Outcome.Kind == PurgeOutcomeKind.Throttled))
+        {
+            LogThrottled(logger, batch.Id, unfinished[0].Name, waitAtLeast.TotalSeconds);
+            await FinishAsync(batch, queue.RetryLaterAsync(batch, now + waitAtLeast, batch.Attempt, report, CancellationToken.None));
+            return;
+        }
+
+        var attempt = batch.Attempt + 1;
+        if (attempt >= options.MaxAttempts)
+        {
+            LogFailed(logger, batch.Id, batch.RequestId, failedStatus, unfinished[0].Name, $"after {attempt} attempts: {summary}");
+            await FinishAsync(batch, queue.FailAsync(batch, failedStatus, attempt, report, CancellationToken.None));
+            return;
+        }
+
+        var delay = RetryBackoff.Delay(attempt, options.RetryBaseDelay, options.RetryMaxDelay, Random.Shared.NextDouble());
+        delay = delay > waitAtLeast ? delay : waitAtLeast;
+        LogRetrying(logger, batch.Id, attempt, options.MaxAttempts, unfinished[0].Name, summary, delay.TotalSeconds);
+        await FinishAsync(batch, queue.RetryLaterAsync(batch, now + delay, attempt, report, CancellationToken.None));
+    }
+
+    /// <summary>Runs a provider; null when shutdown cancelled it. A provider's exception is a transient failure.</summary>
+    private async Task<(string Name, PurgeOutcome? Outcome)> CallAsync(IPurgeProvider provider, IReadOnlyList<string> urls, CancellationToken abort)
+    {
+        try
+        {
+            return (provider.Name, await provider.PurgeAsync(urls, abort));
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            return (provider.Name, null);
+        }
+        catch (Exception e)
+        {
+            LogProviderCrashed(logger, e, provider.Name);
+            return (provider.Name, PurgeOutcome.Transient(PurgeOutcome.All(urls, 0, $"{e.GetType().Name}: {e.Message}")));
+        }
+    }
+
+    /// <summary>Awaits a guarded write; false (and a warning) when another worker has taken the batch over.</summary>
+    private async Task<bool> FinishAsync(NotificationBatch batch, Task<bool> write)
+    {
+        if (await write)
+        {
+            return true;
+        }
+
+        LogLeaseLost(logger, batch.Id);
+        return false;
+    }
+
+    private static string Join(string? existing, string line) => string.IsNullOrEmpty(existing) ? line : existing + "\n" + line;
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Batch {BatchId} of request {RequestId} done: {UrlCount} URL(s) purged by {Providers} in {ElapsedMs:0.0} ms")]
+    private static partial void LogDone(ILogger logger, long batchId, long requestId, int urlCount, string providers, double elapsedMs);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Batch {BatchId} attempt {Attempt}/{MaxAttempts} failed at {Provider}: {Reason}; retrying in {DelaySeconds:0.0} s")]
+    private static partial void LogRetrying(ILogger logger, long batchId, int attempt, int maxAttempts, string provider, string reason, double delaySeconds);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Batch {BatchId} throttled by {Provider}; next try in {DelaySeconds:0.0} s (not counted as an attempt)")]
+    private static partial void LogThrottled(ILogger logger, long batchId, string provider, double delaySeconds);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Error, Message = "Batch {BatchId} of request {RequestId} ended {Status} at {Provider}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, long batchId, long requestId, string status, string provider, string reason);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Batch {BatchId}: the lease was lost to another worker; this worker's result is discarded")]
+    private static partial void LogLeaseLost(ILogger logger, long batchId);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Batch {BatchId} released on shutdown; another worker will finish it")]
+    private static partial void LogReleased(ILogger logger, long batchId);
+
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Error, Message = "Purge provider {Provider} failed unexpectedly; the batch will be retried")]
+    private static partial void LogProviderCrashed(ILogger logger, Exception exception, string provider);
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using IpsApi.Core;
+using IpsApi.Core.Persistence;
+using IpsApi.Core.Purge;
+using IpsApi.Server.Hosting;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+namespace IpsApi.Server.Cli;
+
+/// <summary><c>ipsapi worker</c>: purge workers only, no SOAP endpoint, for worker nodes sharing one PostgreSQL.</summary>
+internal static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var workers = new Option<int?>("--workers") { Description = "Purge workers in this process (default Purge:Workers, 4)." };
+        var command = new Command("worker", "Run purge workers only: claim batches from the shared database and purge them (no SOAP endpoint).") { workers };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(workers) is < 1 or > 256)
+            {
+                result.AddError("--workers must be from 1 to 256.");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(workers), cancellationToken));
+        return command;
+    }
+
+    /// <summary>Bad purge settings (an unknown provider, a tier naming an unconfigured one) stop the process before it starts.</summary>
+    public static void CheckPurgeSettings(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<PurgeOptions>>().Value;
+        _ = services.GetRequiredService<PurgeRouting>();
+    }
+
+    private static async Task<int> RunAsync(int? workers, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+        if (workers is not null)
+        {
+            builder.Configuration.AddInMemoryCollection([new("Purge:Workers", workers.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        }
+
+        if (IpsApiHosting.WorkerCount(builder.Configuration) < 1)
+        {
+            throw new CliException("'ipsapi worker' needs at least one worker; Purge:Workers is 0");
+        }
+
+        builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration));
+        builder.Services.AddIpsCore(builder.Configuration);
+        builder.Services.AddIpsPurgeHosting(DatabaseSettings.From(builder.Configuration), acceptsRequests: false, runsWorkers: true);
+        using var host = builder.Build();
+        CheckPurgeSettings(host.Services);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await CliHost.EnsureSchemaAsync(scope.ServiceProvider, cancellationToken);
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IpsApi.Server")
+                .LogInformation("Store: {Store}", scope.ServiceProvider.GetRequiredService<DatabaseSettings>().Describe());
+        }
+
+        await host.RunAsync(cancellationToken);
+        return 0;
+    }
+}
