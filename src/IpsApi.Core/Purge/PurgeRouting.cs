@@ -13,20 +13,18 @@ namespace IpsApi.Core.Purge;
 /// </summary>
 public sealed class PurgeRouting
 {
-    private static readonly string[] Known = ["varnish", "akamai", "fastly", "log"];
     private readonly IReadOnlyList<PurgeTier> defaults;
     private readonly Dictionary<string, IReadOnlyList<PurgeTier>> perCompany = new(StringComparer.OrdinalIgnoreCase);
 
-    public PurgeRouting(IOptions<PurgeOptions> options, IConfiguration configuration)
+    public PurgeRouting(IOptions<PurgeOptions> options, IConfiguration configuration, IEnumerable<IPurgeProvider> providers)
     {
         var purge = options.Value;
-        var configured = new Dictionary<string, bool>
-        {
-            ["varnish"] = configuration.GetSection("Purge:Varnish:Nodes").GetChildren().Any(n => !string.IsNullOrWhiteSpace(n.Value)),
-            ["akamai"] = !string.IsNullOrWhiteSpace(configuration["Purge:Akamai:Host"]),
-            ["fastly"] = !string.IsNullOrWhiteSpace(configuration["Purge:Fastly:ApiToken"]),
-            ["log"] = true,
-        };
+
+        // Every registered provider may be named; the built-in network ones only once configured.
+        var configured = providers.Select(p => p.Name).Distinct().ToDictionary(name => name, _ => true, StringComparer.Ordinal);
+        configured["varnish"] = configuration.GetSection("Purge:Varnish:Nodes").GetChildren().Any(n => !string.IsNullOrWhiteSpace(n.Value));
+        configured["akamai"] = !string.IsNullOrWhiteSpace(configuration["Purge:Akamai:Host"]);
+        configured["fastly"] = !string.IsNullOrWhiteSpace(configuration["Purge:Fastly:ApiToken"]);
 
         var origin = Parse(purge.Origin, "Purge:Origin", configured) ?? (configured["varnish"] ? ["varnish"] : []);
         var cdn = Parse(purge.Cdn, "Purge:Cdn", configured)
@@ -83,7 +81,7 @@ public sealed class PurgeRouting
         }
 
         var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(n => n.ToLowerInvariant()).Distinct().ToList();
+            .Distinct(StringComparer.Ordinal).ToList();
         if (names is ["none"])
         {
             return [];
@@ -91,12 +89,12 @@ public sealed class PurgeRouting
 
         foreach (var name in names)
         {
-            if (!Known.Contains(name))
+            if (!configured.TryGetValue(name, out var isConfigured))
             {
-                throw new ConfigurationException($"{key} names an unknown purge provider '{name}' (known: {string.Join(", ", Known)}, or none).");
+                throw new ConfigurationException($"{key} names an unknown purge provider '{name}' (known: {string.Join(", ", configured.Keys.Order())}, or none).");
             }
 
-            if (!configured[name])
+            if (!isConfigured)
             {
                 throw new ConfigurationException(name switch
                 {

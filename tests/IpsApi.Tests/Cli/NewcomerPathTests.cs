@@ -34,9 +34,22 @@ public sealed class NewcomerPathTests
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
             var handle = System.Xml.Linq.XDocument.Parse(await first.Content.ReadAsStringAsync())
                 .Descendants(System.Xml.Linq.XName.Get("invalidationHandle", Envelopes.BodyNs)).Single().Value;
-            var status = await http.PostAsync("/scene7/services/IpsApiService", new StringContent(
-                Envelopes.Status(Envelopes.AuthHeader("admin@example.com", "change-me-please"), handle), Encoding.UTF8, "text/xml"));
-            Assert.Contains("<status>Received</status>", await status.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // With nothing configured, serve's own worker takes the request through the log provider to Done.
+            var status = "";
+            for (var poll = 0; poll < 100 && !status.Contains("<status>Done</status>", StringComparison.Ordinal); poll++)
+            {
+                await Task.Delay(100);
+                var reply = await http.PostAsync("/scene7/services/IpsApiService", new StringContent(
+                    Envelopes.Status(Envelopes.AuthHeader("admin@example.com", "change-me-please"), handle), Encoding.UTF8, "text/xml"));
+                status = await reply.Content.ReadAsStringAsync();
+            }
+
+            Assert.Contains("<status>Done</status><estimatedSeconds>0</estimatedSeconds><successCount>1</successCount>", status, StringComparison.Ordinal);
+            lock (output)
+            {
+                Assert.Contains("Purge recorded for 1 URL(s)", output.ToString(), StringComparison.Ordinal);
+            }
 
             Assert.Equal(0, (await cli.RunAsync("a-new-password\n", "user", "passwd", "--email", "admin@example.com", "--password-stdin")).ExitCode);
             var oldPassword = await PostAsync(http, "change-me-please");

@@ -30,7 +30,13 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         connectionString = await TestPostgres.CreateDatabaseAsync();
-        Server = await TestServer.StartOnPostgresAsync(connectionString);
+        // An API-only node, so the wire tests see requests exactly as accepted (purging is tested in
+        // Purge/), and a drain rate high enough that the queue left behind never adds to the quoted 1 s.
+        Server = await TestServer.StartOnPostgresAsync(connectionString, new Dictionary<string, string?>
+        {
+            ["Purge:Workers"] = "0",
+            ["Purge:AssumedUrlsPerSecond"] = "1000000",
+        });
         CompanyA = await Server.AddCompanyAsync();
         CompanyB = await Server.AddCompanyAsync();
         Admin = await Server.AddUserAsync(Role.IpsAdmin);

@@ -31,7 +31,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?> configuration)
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?> configuration, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -42,6 +42,7 @@ public sealed class TestServer : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddIpsApi();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseIpsApi();
         await using (var scope = app.Services.CreateAsyncScope())
@@ -54,7 +55,7 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(app, new Uri(address));
     }
 
-    public static Task<TestServer> StartOnPostgresAsync(string connectionString, IDictionary<string, string?>? extra = null)
+    public static Task<TestServer> StartOnPostgresAsync(string connectionString, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -66,7 +67,7 @@ public sealed class TestServer : IAsyncDisposable
             configuration[key] = value;
         }
 
-        return StartAsync(configuration);
+        return StartAsync(configuration, services);
     }
 
     public async Task<T> WithDbAsync<T>(Func<IpsDbContext, Task<T>> work)

@@ -1,0 +1,102 @@
+using IpsApi.Core.Companies;
+using IpsApi.Core.Purge;
+using IpsApi.Core.Users;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IpsApi.Tests.Support;
+
+/// <summary>
+/// A server with purge workers on a database of its own, retrying fast, with an admin and a
+/// company ready: for tests that follow a request from the reply to Done (or a failure).
+/// </summary>
+public sealed class PurgeStack : IAsyncDisposable
+{
+    private readonly string connectionString;
+
+    private PurgeStack(string connectionString, TestServer server, TestUser admin, Company company)
+    {
+        this.connectionString = connectionString;
+        Server = server;
+        Admin = admin;
+        Company = company;
+    }
+
+    public TestServer Server { get; }
+
+    public TestUser Admin { get; }
+
+    public Company Company { get; }
+
+    public string ConnectionString => connectionString;
+
+    /// <summary>Fast retries and polling unless <paramref name="configuration"/> says otherwise.</summary>
+    public static async Task<PurgeStack> StartAsync(IDictionary<string, string?> configuration, params IPurgeProvider[] providers)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Purge:Workers"] = "2",
+            ["Purge:PollInterval"] = "00:00:00.050",
+            ["Purge:RetryBaseDelay"] = "00:00:00.050",
+            ["Purge:RetryMaxDelay"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in configuration)
+        {
+            settings[key] = value;
+        }
+
+        var connectionString = await TestPostgres.CreateDatabaseAsync();
+        var server = await TestServer.StartOnPostgresAsync(connectionString, settings, services =>
+        {
+            foreach (var provider in providers)
+            {
+                services.AddSingleton(provider);
+            }
+        });
+        var company = await server.AddCompanyAsync();
+        var admin = await server.AddUserAsync(Role.IpsAdmin);
+        return new PurgeStack(connectionString, server, admin, company);
+    }
+
+    public string Url(string path) => PostgresServerFixture.Url(Company, path);
+
+    public async Task<SoapReply> AcceptAsync(params string[] urls)
+    {
+        var reply = await Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(Admin), Company.Handle, urls));
+        Assert.Equal(System.Net.HttpStatusCode.OK, reply.Status);
+        return reply;
+    }
+
+    public Task<SoapReply> StatusAsync(string handle) => Server.PostAsync(Envelopes.Status(Envelopes.AuthHeader(Admin), handle));
+
+    /// <summary>Polls the status until <paramref name="done"/> holds, recording every status seen on the way.</summary>
+    public async Task<(SoapReply Last, List<string> Seen)> WaitForAsync(string handle, Func<SoapReply, bool> done, TimeSpan? timeout = null)
+    {
+        var seen = new List<string>();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var reply = await StatusAsync(handle);
+            seen.Add(reply.Value("status"));
+            if (done(reply))
+            {
+                return (reply, seen);
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"status never reached the expected state; last reply: {reply.Body}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public Task<(SoapReply Last, List<string> Seen)> WaitForStatusAsync(string handle, string status, TimeSpan? timeout = null) =>
+        WaitForAsync(handle, r => r.Value("status") == status, timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(connectionString);
+    }
+}
