@@ -1,0 +1,102 @@
+using IpsApi.Tests.Support;
+
+namespace IpsApi.Tests.Varnish;
+
+/// <summary>
+/// From a SOAP call to a real varnishd: the object is gone from the cache once the status says
+/// Done, and only that object.
+/// </summary>
+public sealed class VarnishPurgeTests : IAsyncLifetime
+{
+    private CountingOrigin origin = null!;
+    private VarnishInstance varnish = null!;
+    private HttpClient http = null!;
+
+    public async Task InitializeAsync()
+    {
+        origin = await CountingOrigin.StartAsync();
+        varnish = await VarnishInstance.StartAsync(origin.Port);
+        http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{varnish.Port}") };
+    }
+
+    public async Task DisposeAsync()
+    {
+        http.Dispose();
+        await varnish.DisposeAsync();
+        await origin.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Invalidate_CachedObject_IsFetchedAgainAfterDone_OtherUrlAndQueryVariantStayCached()
+    {
+        await using var stack = await PurgeStack.StartAsync(Nodes(varnish.Port));
+        var (host, root) = (stack.Company.PublishHosts[0], stack.Company.RootId);
+        string[] paths = [$"/is/image/{root}/shoe", $"/is/image/{root}/shoe?$thumb$", $"/is/image/{root}/hat"];
+        foreach (var path in paths.Concat(paths))
+        {
+            await GetAsync(host, path);
+        }
+
+        Assert.All(paths, path => Assert.Equal(1, origin.Fetches(host + path)));
+
+        var handle = (await stack.AcceptAsync($"https://{host}{paths[0]}")).Handle;
+        var (done, seen) = await stack.WaitForStatusAsync(handle, "Done");
+        foreach (var path in paths)
+        {
+            await GetAsync(host, path);
+        }
+
+        Assert.Equal("1", done.Value("successCount"));
+        Assert.DoesNotContain("ERROR", seen);
+        Assert.Equal(2, origin.Fetches(host + paths[0]));
+        Assert.Equal(1, origin.Fetches(host + paths[1]));
+        Assert.Equal(1, origin.Fetches(host + paths[2]));
+    }
+
+    [Fact]
+    public async Task BanMode_PurgesEveryQueryVariantOfThePath_NotItsPrefixSibling()
+    {
+        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?>(Nodes(varnish.Port)) { ["Purge:Varnish:Mode"] = "Ban" });
+        var (host, root) = (stack.Company.PublishHosts[0], stack.Company.RootId);
+        string[] variants = [$"/is/image/{root}/boot", $"/is/image/{root}/boot?$thumb$", $"/is/image/{root}/boot?wid=200"];
+        var sibling = $"/is/image/{root}/boots";
+        foreach (var path in variants.Append(sibling))
+        {
+            await GetAsync(host, path);
+        }
+
+        var handle = (await stack.AcceptAsync($"https://{host}{variants[1]}")).Handle;
+        await stack.WaitForStatusAsync(handle, "Done");
+        foreach (var path in variants.Append(sibling))
+        {
+            await GetAsync(host, path);
+        }
+
+        Assert.All(variants, path => Assert.Equal(2, origin.Fetches(host + path)));
+        Assert.Equal(1, origin.Fetches(host + sibling));
+    }
+
+    [Fact]
+    public async Task NodeWhoseVclDoesNotHandlePurge_FailsTheBatch_InsteadOfClaimingDone()
+    {
+        // The origin answers any method with 200 OK, as a backend does when Varnish pipes an unhandled PURGE to it.
+        await using var stack = await PurgeStack.StartAsync(Nodes(origin.Port));
+        var url = stack.Url("piped");
+        var handle = (await stack.AcceptAsync(url)).Handle;
+
+        var (failed, seen) = await stack.WaitForStatusAsync(handle, "ERROR");
+
+        Assert.DoesNotContain("Done", seen);
+        Assert.Contains($"<code>200</code><reason>varnish: {url}: 127.0.0.1:{origin.Port} answered 200 OK instead of Purged: its VCL does not handle PURGE", failed.Body, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string?> Nodes(int port) => new() { ["Purge:Varnish:Nodes:0"] = $"http://127.0.0.1:{port}" };
+
+    private async Task GetAsync(string host, string pathAndQuery)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.Host = host;
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+}
