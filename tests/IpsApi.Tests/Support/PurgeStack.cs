@@ -12,10 +12,12 @@ namespace IpsApi.Tests.Support;
 public sealed class PurgeStack : IAsyncDisposable
 {
     private readonly string connectionString;
+    private readonly bool ownsDatabase;
 
-    private PurgeStack(string connectionString, TestServer server, TestUser admin, Company company)
+    private PurgeStack(string connectionString, bool ownsDatabase, TestServer server, TestUser admin, Company company)
     {
         this.connectionString = connectionString;
+        this.ownsDatabase = ownsDatabase;
         Server = server;
         Admin = admin;
         Company = company;
@@ -30,7 +32,11 @@ public sealed class PurgeStack : IAsyncDisposable
     public string ConnectionString => connectionString;
 
     /// <summary>Fast retries and polling unless <paramref name="configuration"/> says otherwise.</summary>
-    public static async Task<PurgeStack> StartAsync(IDictionary<string, string?> configuration, params IPurgeProvider[] providers)
+    public static Task<PurgeStack> StartAsync(IDictionary<string, string?> configuration, params IPurgeProvider[] providers) =>
+        StartOnAsync(null, configuration, providers);
+
+    /// <summary>As <see cref="StartAsync"/>, on the given database (left in place) or a new one (dropped after).</summary>
+    public static async Task<PurgeStack> StartOnAsync(string? database, IDictionary<string, string?> configuration, params IPurgeProvider[] providers)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -44,7 +50,7 @@ public sealed class PurgeStack : IAsyncDisposable
             settings[key] = value;
         }
 
-        var connectionString = await TestPostgres.CreateDatabaseAsync();
+        var connectionString = database ?? await TestPostgres.CreateDatabaseAsync();
         var server = await TestServer.StartOnPostgresAsync(connectionString, settings, services =>
         {
             foreach (var provider in providers)
@@ -54,7 +60,7 @@ public sealed class PurgeStack : IAsyncDisposable
         });
         var company = await server.AddCompanyAsync();
         var admin = await server.AddUserAsync(Role.IpsAdmin);
-        return new PurgeStack(connectionString, server, admin, company);
+        return new PurgeStack(connectionString, database is null, server, admin, company);
     }
 
     public string Url(string path) => PostgresServerFixture.Url(Company, path);
@@ -97,6 +103,9 @@ public sealed class PurgeStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
-        await TestPostgres.DropDatabaseAsync(connectionString);
+        if (ownsDatabase)
+        {
+            await TestPostgres.DropDatabaseAsync(connectionString);
+        }
     }
 }

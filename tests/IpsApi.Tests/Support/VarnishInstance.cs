@@ -23,7 +23,7 @@ public sealed partial class VarnishInstance : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Starts varnishd with the shipped VCL; <paramref name="purgerAcl"/> replaces the ACL's addresses when given.</summary>
-    public static async Task<VarnishInstance> StartAsync(int backendPort, string? purgerAcl = null)
+    public static async Task<VarnishInstance> StartAsync(int backendPort, string? purgerAcl = null, int? port = null)
     {
         var vcl = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "deploy", "varnish", "default.vcl"));
         vcl = BackendPort().Replace(vcl, $".port = \"{backendPort}\";", 1);
@@ -35,10 +35,10 @@ public sealed partial class VarnishInstance : IAsyncDisposable
         var work = Directory.CreateTempSubdirectory("ipsapi-varnish-").FullName;
         var vclPath = Path.Combine(work, "test.vcl");
         await File.WriteAllTextAsync(vclPath, vcl);
-        var port = IpsApiProcess.FreePort();
+        var listenPort = port ?? IpsApiProcess.FreePort();
         var executable = File.Exists("/usr/sbin/varnishd") ? "/usr/sbin/varnishd" : "varnishd";
         var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-F", "-j", "none", "-n", Path.Combine(work, "n"), "-a", $"127.0.0.1:{port}", "-f", vclPath, "-s", "malloc,32m", "-T", "none" })
+        foreach (var argument in new[] { "-F", "-j", "none", "-n", Path.Combine(work, "n"), "-a", $"127.0.0.1:{listenPort}", "-f", vclPath, "-s", "malloc,32m", "-T", "none" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -46,7 +46,7 @@ public sealed partial class VarnishInstance : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("varnishd did not start");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var varnish = new VarnishInstance(process, work, port);
+        var varnish = new VarnishInstance(process, work, listenPort);
         for (var attempt = 0; attempt < 100; attempt++)
         {
             if (process.HasExited)
@@ -57,7 +57,7 @@ public sealed partial class VarnishInstance : IAsyncDisposable
             try
             {
                 using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
+                await probe.ConnectAsync("127.0.0.1", listenPort);
                 return varnish;
             }
             catch (SocketException)

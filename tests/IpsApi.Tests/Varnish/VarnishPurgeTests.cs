@@ -90,6 +90,37 @@ public sealed class VarnishPurgeTests : IAsyncLifetime
         Assert.Contains($"<code>200</code><reason>varnish: {url}: 127.0.0.1:{origin.Port} answered 200 OK instead of Purged: its VCL does not handle PURGE", failed.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NodeUnreachableForAWhile_IsRetried_DoneOnlyOnceItIsBack()
+    {
+        var port = varnish.Port;
+        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?>(Nodes(port))
+        {
+            ["Purge:MaxAttempts"] = "100",
+            ["Purge:RetryMaxDelay"] = "00:00:00.300",
+        });
+        var (host, root) = (stack.Company.PublishHosts[0], stack.Company.RootId);
+        var path = $"/is/image/{root}/outage";
+        await varnish.DisposeAsync();
+
+        var handle = (await stack.AcceptAsync($"https://{host}{path}")).Handle;
+        var (retrying, _) = await stack.WaitForAsync(handle, r => r.Value("warningCount") == "1");
+        Assert.Equal("FlushingOrigin", retrying.Value("status"));
+        Assert.Contains($"varnish: https://{host}{path}: 127.0.0.1:{port} unreachable", retrying.Body, StringComparison.Ordinal);
+        var seenWhileDown = new List<string>();
+        for (var poll = 0; poll < 10; poll++)
+        {
+            seenWhileDown.Add((await stack.StatusAsync(handle)).Value("status"));
+            await Task.Delay(150);
+        }
+
+        varnish = await VarnishInstance.StartAsync(origin.Port, port: port);
+        var (done, _) = await stack.WaitForStatusAsync(handle, "Done");
+
+        Assert.All(seenWhileDown, status => Assert.Equal("FlushingOrigin", status));
+        Assert.Equal(("1", "0", "0"), (done.Value("successCount"), done.Value("warningCount"), done.Value("errorCount")));
+    }
+
     private static Dictionary<string, string?> Nodes(int port) => new() { ["Purge:Varnish:Nodes:0"] = $"http://127.0.0.1:{port}" };
 
     private async Task GetAsync(string host, string pathAndQuery)
