@@ -19,6 +19,17 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["purge", ..])
+        {
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            return await PurgeBench.MainAsync(args[1..], stop.Token);
+        }
+
         BenchOptions options;
         try
         {
