@@ -1,0 +1,26 @@
+namespace IpsApi.Core.Purge.Fastly;
+
+/// <summary>Configuration section <c>Purge:Fastly</c>. Fastly is configured when <see cref="ApiToken"/> is set.</summary>
+public sealed class FastlyOptions
+{
+    public const string Section = "Purge:Fastly";
+
+    /// <summary>An API token with the <c>purge_select</c> scope, sent as <c>Fastly-Key</c>.</summary>
+    public string? ApiToken { get; set; }
+
+    public Uri BaseUri { get; set; } = new("https://api.fastly.com");
+
+    /// <summary>Mark objects stale (<c>Fastly-Soft-Purge: 1</c>) instead of dropping them.</summary>
+    public bool SoftPurge { get; set; }
+
+    /// <summary>URL purges in flight at once; Fastly purges one URL per call.</summary>
+    public int Concurrency { get; set; } = 16;
+
+    /// <summary>How long one call may take before it counts as a transient failure.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiToken);
+
+    public override string ToString() =>
+        $"FastlyOptions {{ BaseUri = {BaseUri}, ApiToken = {(IsConfigured ? "***" : "(not set)")}, SoftPurge = {SoftPurge}, Concurrency = {Concurrency}, Timeout = {Timeout} }}";
+}
