@@ -1,4 +1,6 @@
 using IpsApi.Core.Persistence;
+using IpsApi.Core.Purge.Akamai;
+using IpsApi.Core.Purge.Fastly;
 using IpsApi.Core.Purge.Log;
 using IpsApi.Core.Purge.Queue;
 using IpsApi.Core.Purge.Varnish;
@@ -40,6 +42,8 @@ public static class PurgeServiceCollectionExtensions
             })
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddTransient<IPurgeProvider>(sp => sp.GetRequiredService<VarnishPurgeProvider>());
+        services.AddAkamaiPurgeProvider();
+        services.AddFastlyPurgeProvider();
         return services;
     }
 

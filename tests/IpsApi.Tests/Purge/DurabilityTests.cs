@@ -43,6 +43,12 @@ public sealed partial class DurabilityTests : IAsyncLifetime
             await api.WaitForStatusAsync(handle, "Done", TimeSpan.FromSeconds(25));
         }
 
+        // The log line follows the database write; give the output a moment to catch up.
+        for (var wait = 0; wait < 100 && DoneBatches(first.Output).Count + DoneBatches(second.Output).Count < 20; wait++)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.Equal(2000, recorder.Total);
         Assert.All(urls, url => Assert.Equal(1, recorder.Count(url["https://".Length..])));
         var firstDone = DoneBatches(first.Output);
@@ -69,6 +75,7 @@ public sealed partial class DurabilityTests : IAsyncLifetime
         await using var survivor = await IpsApiServer.StartAsync(api.ConnectionString, Workers(("Purge:Workers", "1")), "worker");
         var (done, seen) = await api.WaitForStatusAsync(handle, "Done", TimeSpan.FromSeconds(20));
 
+        await survivor.WaitForOutputAsync(" done: ", TimeSpan.FromSeconds(5));
         Assert.Equal("10", done.Value("successCount"));
         Assert.DoesNotContain("ERROR", seen);
         Assert.Single(DoneBatches(survivor.Output));
