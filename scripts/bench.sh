@@ -1,5 +1,12 @@
 #!/usr/bin/env bash
-# The benchmark of the project:  ./scripts/bench.sh [extra IpsApi.Bench args, e.g. --runs 2 --duration 5]
+# The benchmark of the project:
+#   ./scripts/bench.sh [extra IpsApi.Bench args, e.g. --runs 2 --duration 5]   accept path (cdnCacheInvalidation)
+#   ./scripts/bench.sh purge [extra args, e.g. --runs 3 --samples 100]          reply-to-purge latency, purge throughput
+#
+# accept: the server runs as an API-only node (--no-workers), so the figures are the accept path's.
+# purge:  a throwaway varnishd (Debian varnish) runs deploy/varnish/default.vcl on loopback with the
+#         benchmark's own origin as its backend; the server runs 4 purge workers
+#         (Purge:Varnish:Concurrency 16, so 64 PURGEs in flight at most, as the floor's clients).
 #
 # - builds the server and bench/IpsApi.Bench in Release (only those two projects, so a
 #   half-written test elsewhere cannot break the benchmark),
@@ -32,6 +39,12 @@ ARTIFACTS=$ROOT/artifacts
 log() { printf 'bench.sh: %s\n' "$*" >&2; }
 die() { printf 'bench.sh: error: %s\n' "$*" >&2; exit 1; }
 
+MODE=accept
+if [[ ${1:-} == purge ]]; then
+    MODE=purge
+    shift
+fi
+
 case ${1:-} in
     -h|--help)
         awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
@@ -39,6 +52,8 @@ case ${1:-} in
         echo "IpsApi.Bench options (after a build):"
         if [[ -f $BENCH_DLL ]]; then
             dotnet "$BENCH_DLL" --help
+            echo
+            dotnet "$BENCH_DLL" purge --help
         else
             echo "  (build first: dotnet build -c Release bench/IpsApi.Bench)"
         fi
@@ -62,6 +77,7 @@ chmod 711 "$WORK"
 PGDIR=$WORK/pg
 SERVER_LOG=$WORK/server.log
 SERVER_PID=""
+VARNISH_PID=""
 
 # shellcheck disable=SC2317  # invoked via trap
 cleanup() {
@@ -79,6 +95,10 @@ cleanup() {
             kill -KILL "$SERVER_PID" 2>/dev/null || true
         fi
         wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [[ -n $VARNISH_PID ]] && kill -0 "$VARNISH_PID" 2>/dev/null; then
+        kill -TERM "$VARNISH_PID" 2>/dev/null || true
+        wait "$VARNISH_PID" 2>/dev/null || true
     fi
     if [[ -s $SERVER_LOG ]] && mkdir -p "$ARTIFACTS" && cp -- "$SERVER_LOG" "$ARTIFACTS/bench-server.log"; then
         log "server log copied to $ARTIFACTS/bench-server.log ($(wc -l <"$SERVER_LOG") lines)"
@@ -143,14 +163,41 @@ printf '%s\n' "$BENCH_PASSWORD" | "$IPSAPI" user add --email "$BENCH_EMAIL" --ro
     || die "ipsapi user add failed"
 log "company $COMPANY (root $BENCH_ROOT, publish host $BENCH_HOST), user $BENCH_EMAIL"
 
+# ---------------------------------------------------------------- varnishd (purge mode)
+free_port() {
+    local first=$1 last=$2 p
+    for ((p = first; p <= last; p++)); do
+        if ! port_in_use "$p" && [[ " ${TAKEN:-} " != *" $p "* ]]; then TAKEN="${TAKEN:-} $p"; echo "$p"; return 0; fi
+    done
+    return 1
+}
+
+SERVE_ARGS=(--no-workers)
+if [[ $MODE == purge ]]; then
+    VARNISHD=$(command -v varnishd || echo /usr/sbin/varnishd)
+    [[ -x $VARNISHD ]] || die "varnishd not found: install the Debian package varnish (./scripts/test.sh does)"
+    ORIGIN_PORT=$(free_port 58200 58300) || die "no free port for the benchmark's origin"
+    VARNISH_PORT=$(free_port 56081 56181) || die "no free port for varnishd"
+    sed -E "s/\.port = \"[0-9]+\";/.port = \"$ORIGIN_PORT\";/" "$ROOT/deploy/varnish/default.vcl" >"$WORK/bench.vcl"
+    "$VARNISHD" -F -j none -n "$WORK/varnish" -a "127.0.0.1:$VARNISH_PORT" -f "$WORK/bench.vcl" -s malloc,256m -T none \
+        >"$WORK/varnish.log" 2>&1 </dev/null &
+    VARNISH_PID=$!
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$VARNISH_PID" 2>/dev/null || { cat "$WORK/varnish.log" >&2; die "varnishd exited during startup"; }
+        port_in_use "$VARNISH_PORT" && break
+        sleep 0.1
+    done
+    log "varnishd $("$VARNISHD" -V 2>&1 | head -n1) on 127.0.0.1:$VARNISH_PORT (PID $VARNISH_PID), backend 127.0.0.1:$ORIGIN_PORT"
+    export Purge__Varnish__Nodes__0=http://127.0.0.1:$VARNISH_PORT
+    export Purge__Workers=${BENCH_WORKERS:-4}
+    export Purge__Varnish__Concurrency=${BENCH_LANES:-16}
+    SERVE_ARGS=()
+fi
+
 # ---------------------------------------------------------------- server
-SERVER_PORT=""
-for ((p = SERVER_PORT_FIRST; p <= SERVER_PORT_LAST; p++)); do
-    if ! port_in_use "$p"; then SERVER_PORT=$p; break; fi
-done
-[[ -n $SERVER_PORT ]] || die "no free port in $SERVER_PORT_FIRST..$SERVER_PORT_LAST for the server"
+SERVER_PORT=$(free_port "$SERVER_PORT_FIRST" "$SERVER_PORT_LAST") || die "no free port in $SERVER_PORT_FIRST..$SERVER_PORT_LAST for the server"
 BASE=http://127.0.0.1:$SERVER_PORT
-"$IPSAPI" serve --urls "$BASE" >"$SERVER_LOG" 2>&1 </dev/null &
+"$IPSAPI" serve --urls "$BASE" "${SERVE_ARGS[@]}" >"$SERVER_LOG" 2>&1 </dev/null &
 SERVER_PID=$!
 log "ipsapi serve --urls $BASE (PID $SERVER_PID), log $SERVER_LOG"
 
@@ -167,7 +214,22 @@ fi
 log "server ready"
 
 # ---------------------------------------------------------------- benchmark
-LABEL="ipsapi serve (Release, $(dotnet --list-runtimes 2>/dev/null | awk '/Microsoft.AspNetCore.App/ {v=$2} END {print "ASP.NET Core " v}')), PostgreSQL $PG_VERSION_TEXT on loopback; request logging ON (one Information line per request, stdout to a file)"
+if [[ $MODE == purge ]]; then
+    LABEL="ipsapi serve (Release) with 4 purge workers, Varnish tier $Purge__Varnish__Nodes__0 (concurrency 16 per batch), PostgreSQL $PG_VERSION_TEXT; request and batch logging ON"
+    set +e
+    dotnet "$BENCH_DLL" purge \
+        --target "$BASE/scene7/services/IpsApiService" \
+        --varnish "http://127.0.0.1:$VARNISH_PORT" --origin-port "$ORIGIN_PORT" \
+        --user "$BENCH_EMAIL" --password "$BENCH_PASSWORD" \
+        --company "$COMPANY" --host "$BENCH_HOST" --root "$BENCH_ROOT" \
+        --floor-concurrency 64 --label "$LABEL" \
+        "$@"
+    rc=$?
+    set -e
+    exit "$rc"
+fi
+
+LABEL="ipsapi serve --no-workers (Release, $(dotnet --list-runtimes 2>/dev/null | awk '/Microsoft.AspNetCore.App/ {v=$2} END {print "ASP.NET Core " v}')), PostgreSQL $PG_VERSION_TEXT on loopback; request logging ON (one Information line per request, stdout to a file)"
 set +e
 dotnet "$BENCH_DLL" \
     --target "$BASE/scene7/services/IpsApiService" \

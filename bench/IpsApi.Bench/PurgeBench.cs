@@ -184,18 +184,23 @@ internal static partial class PurgeBench
                 Enumerable.Range(0, requests),
                 new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
                 async (q, token) => handles[q] = await AcceptAsync([.. Enumerable.Range(0, 1000).Select(i => Url($"tp-{tag}-{q}-{i}"))], token));
-            var pending = new List<string>(handles);
-            while (pending.Count > 0)
+            // One status call at a time, oldest request first (the queue is served oldest first): the
+            // polling itself must not take the CPU the workers need.
+            foreach (var handle in handles)
             {
-                var statuses = await Task.WhenAll(pending.Select(h => StatusAsync(h, cancellationToken)));
-                if (statuses.FirstOrDefault(s => s.StartsWith("ERROR", StringComparison.Ordinal)) is { } failed)
+                while (true)
                 {
-                    throw new InvalidOperationException($"a request ended {failed}; see the server log");
-                }
+                    var status = await StatusAsync(handle, cancellationToken);
+                    if (status == "Done")
+                    {
+                        break;
+                    }
 
-                pending = [.. pending.Where((_, i) => statuses[i] != "Done")];
-                if (pending.Count > 0)
-                {
+                    if (status.StartsWith("ERROR", StringComparison.Ordinal))
+                    {
+                        throw new InvalidOperationException($"a request ended {status}; see the server log");
+                    }
+
                     await Task.Delay(10, cancellationToken);
                 }
             }

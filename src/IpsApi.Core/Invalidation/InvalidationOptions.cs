@@ -23,10 +23,6 @@ public sealed class InvalidationOptions
     /// <summary>Path prefixes under which a company's root must follow; default <c>/is/image/</c> and <c>/is/content/</c>.</summary>
     public string[]? DeliveryPrefixes { get; set; }
 
-    /// <summary>Seconds quoted to the caller for a request before any batch is purged.</summary>
-    [Range(0, 3600, ErrorMessage = "Invalidation:BaseEstimateSeconds must be from {1} to {2}.")]
-    public int BaseEstimateSeconds { get; set; } = 1;
-
     public IReadOnlyList<string> EffectiveDeliveryPrefixes =>
         DeliveryPrefixes is { Length: > 0 } configured ? configured : ["/is/image/", "/is/content/"];
 }

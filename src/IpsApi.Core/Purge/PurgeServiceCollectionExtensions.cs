@@ -40,7 +40,9 @@ public static class PurgeServiceCollectionExtensions
                 UseProxy = false,
                 AllowAutoRedirect = false,
             })
-            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
+            .ConfigureHttpClient((sp, http) => http.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<VarnishOptions>>().Value.Timeout)
+            // Thousands of purges a second: the factory's per-request log scopes cost more than the purge; failures are logged by the provider.
+            .RemoveAllLoggers();
         services.AddTransient<IPurgeProvider>(sp => sp.GetRequiredService<VarnishPurgeProvider>());
         services.AddAkamaiPurgeProvider();
         services.AddFastlyPurgeProvider();

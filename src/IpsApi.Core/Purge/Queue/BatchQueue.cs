@@ -10,8 +10,10 @@ namespace IpsApi.Core.Purge.Queue;
 /// The work queue over <c>notification_batches</c>. A claim takes the oldest due batch with
 /// <c>FOR UPDATE SKIP LOCKED</c> (PostgreSQL; SQLite serialises writers instead) and stamps it
 /// with a fresh lease token, pushing <c>next_attempt_at</c> to the lease's end so that a batch
-/// whose worker died becomes due again by itself. Every later write is guarded by that token:
-/// a worker that lost its lease cannot record a result.
+/// whose worker died becomes due again by itself. A new batch leaves <c>Received</c> in the same
+/// statement (for the first tier: <c>FlushingOrigin</c>; a company without an origin tier moves
+/// on to <c>FlushingCdn</c> with the next write). Every later write is guarded by the token: a
+/// worker that lost its lease cannot record a result.
 /// </summary>
 public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeProvider clock, IOptions<PurgeOptions> options)
 {
@@ -26,7 +28,8 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
         var query = settings.Provider == DatabaseProvider.Postgres
             ? db.NotificationBatches.FromSql($"""
                 UPDATE notification_batches AS b
-                SET lease_token = {token}, lease_expires_at = {until}, next_attempt_at = {until}
+                SET lease_token = {token}, lease_expires_at = {until}, next_attempt_at = {until},
+                    status = CASE WHEN b.status = 'Received' THEN 'FlushingOrigin' ELSE b.status END
                 FROM (SELECT id FROM notification_batches
                       WHERE status IN ('Received', 'FlushingOrigin', 'FlushingCdn') AND next_attempt_at <= {now}
                       ORDER BY next_attempt_at, id
@@ -37,7 +40,8 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
                 """)
             : db.NotificationBatches.FromSql($"""
                 UPDATE notification_batches
-                SET lease_token = {token}, lease_expires_at = {until}, next_attempt_at = {until}
+                SET lease_token = {token}, lease_expires_at = {until}, next_attempt_at = {until},
+                    status = CASE WHEN status = 'Received' THEN 'FlushingOrigin' ELSE status END
                 WHERE id = (SELECT id FROM notification_batches
                             WHERE status IN ('Received', 'FlushingOrigin', 'FlushingCdn') AND next_attempt_at <= {now}
                             ORDER BY next_attempt_at, id
@@ -48,11 +52,14 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
         return claimed.Count == 0 ? null : claimed[0];
     }
 
-    /// <summary>The batch enters a tier: its status says so. False when the lease was lost.</summary>
+    /// <summary>The batch enters a tier: its status says so, and the providers done so far are kept. False when the lease was lost.</summary>
     public Task<bool> EnterTierAsync(NotificationBatch batch, string status, CancellationToken cancellationToken)
     {
         batch.Status = status;
-        return UpdateAsync(batch, set => set.SetProperty(b => b.Status, status), cancellationToken);
+        return UpdateAsync(batch, set => set
+            .SetProperty(b => b.Status, status)
+            .SetProperty(b => b.DoneProviders, batch.DoneProviders)
+            .SetProperty(b => b.Receipts, batch.Receipts), cancellationToken);
     }
 
     /// <summary>Every tier purged: <c>Done</c>, with the time a CDN expects the purge to have spread by.</summary>

@@ -22,19 +22,21 @@ public sealed partial class VarnishPurgeProvider(HttpClient http, IOptions<Varni
 
     public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken)
     {
+        // Each lane works through every Concurrency-th (URL, node) pair in turn: the bound without a
+        // shared enumerator or semaphore for the lanes to contend on.
+        var work = urls.SelectMany(url => options.Nodes.Select(node => (url, node))).ToArray();
         var failures = new ConcurrentBag<(UrlFailure Failure, bool Permanent, TimeSpan? RetryAfter)>();
-        var work = urls.SelectMany(url => options.Nodes.Select(node => (url, node)));
-        await Parallel.ForEachAsync(
-            work,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
-            async (item, token) =>
+        var lanes = Math.Min(options.Concurrency, work.Length);
+        await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
+        {
+            for (var i = lane; i < work.Length; i += lanes)
             {
-                var failure = await PurgeOneAsync(item.url, item.node, token);
-                if (failure is not null)
+                if (await PurgeOneAsync(work[i].url, work[i].node, cancellationToken) is { } failure)
                 {
-                    failures.Add(failure.Value);
+                    failures.Add(failure);
                 }
-            });
+            }
+        }));
 
         if (failures.IsEmpty)
         {
@@ -68,11 +70,10 @@ public sealed partial class VarnishPurgeProvider(HttpClient http, IOptions<Varni
             request.Headers.TryAddWithoutValidation("X-Ban-Url", BanExpression(target.PathAndQuery));
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Timeout);
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            // The client's Timeout is Purge:Varnish:Timeout.
+            using var response = await http.SendAsync(request, cancellationToken);
             var status = (int)response.StatusCode;
             var reason = response.ReasonPhrase ?? "";
             if (response.IsSuccessStatusCode)
@@ -99,7 +100,7 @@ public sealed partial class VarnishPurgeProvider(HttpClient http, IOptions<Varni
             var permanent = status is >= 400 and < 500 and not 408;
             return Failed(status, $"{node.Authority} answered {status} {reason}", permanent, retryAfter);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Failed(0, $"{node.Authority} did not answer within {options.Timeout.TotalSeconds:0.#} s", permanent: false);
         }
