@@ -10,7 +10,7 @@ public sealed class CliTests
         using var cli = new IpsApiProcess();
         var (exitCode, output, _) = await cli.RunAsync(null, "--help");
         Assert.Equal(0, exitCode);
-        foreach (var command in new[] { "serve", "migrate", "company", "user" })
+        foreach (var command in new[] { "serve", "worker", "migrate", "company", "user" })
         {
             Assert.Contains(command, output, StringComparison.Ordinal);
         }
@@ -21,6 +21,8 @@ public sealed class CliTests
     [InlineData("user add --help", "--password-stdin")]
     [InlineData("user passwd --help", "--password-stdin")]
     [InlineData("serve --help", "--urls")]
+    [InlineData("serve --help", "--no-workers")]
+    [InlineData("worker --help", "--workers")]
     public async Task EachSubcommand_HasHelp(string arguments, string mentions)
     {
         using var cli = new IpsApiProcess();
@@ -34,6 +36,8 @@ public sealed class CliTests
     [InlineData("user add --email a@b.test --role Nobody --password-stdin", "Nobody")]
     [InlineData("frobnicate", "frobnicate")]
     [InlineData("company add --name X --root X --publish-host a.test --colour red", "--colour")]
+    [InlineData("serve --no-workers --workers 2", "--workers and --no-workers cannot be used together.")]
+    [InlineData("worker --workers 0", "--workers must be from 1 to 256.")]
     public async Task BadArguments_ExitNonZeroWithOneLine(string arguments, string mentions)
     {
         using var cli = new IpsApiProcess();
@@ -73,6 +77,10 @@ public sealed class CliTests
     [Theory]
     [InlineData("Invalidation__BatchSize", "0", "ipsapi: bad configuration: Invalidation:BatchSize must be from 1 to 1000.")]
     [InlineData("Soap__MaxRequestBodyBytes", "10", "ipsapi: bad configuration: Soap:MaxRequestBodyBytes must be from 4096 to 67108864.")]
+    [InlineData("Purge__Cdn", "akamia", "ipsapi: Purge:Cdn names an unknown purge provider 'akamia' (known: akamai, fastly, log, varnish, or none).")]
+    [InlineData("Purge__Origin", "varnish", "ipsapi: Purge:Origin names varnish, but Purge:Varnish:Nodes is empty.")]
+    [InlineData("Purge__Akamai__Host", "akab-x.purge.akamaiapis.net", "ipsapi: bad configuration: Purge:Akamai:ClientToken is required when Purge:Akamai:Host is set. Purge:Akamai:ClientSecret is required when Purge:Akamai:Host is set. Purge:Akamai:AccessToken is required when Purge:Akamai:Host is set.")]
+    [InlineData("Purge__MaxAttempts", "0", "ipsapi: bad configuration: Purge:MaxAttempts must be from 1 to 100.")]
     public async Task Serve_WithABadSetting_StopsNamingTheKey(string variable, string value, string expected)
     {
         using var cli = new IpsApiProcess(new Dictionary<string, string?> { [variable] = value });

@@ -1,0 +1,58 @@
+using IpsApi.Core.Purge;
+using IpsApi.Core.Purge.Varnish;
+
+namespace IpsApi.Tests.Unit;
+
+public sealed class PurgeUnitTests
+{
+    [Theory]
+    [InlineData(1, 500, 1000)]
+    [InlineData(2, 1000, 2000)]
+    [InlineData(4, 4000, 8000)]
+    [InlineData(20, 30_000, 60_000)]
+    public void RetryBackoff_DoublesPerAttempt_WithJitterInTheUpperHalf_CappedAtTheMaximum(int attempt, double lowestMs, double highestMs)
+    {
+        var baseDelay = TimeSpan.FromSeconds(1);
+        var max = TimeSpan.FromSeconds(60);
+
+        Assert.Equal(lowestMs, RetryBackoff.Delay(attempt, baseDelay, max, random: 0).TotalMilliseconds, 3);
+        Assert.Equal(highestMs, RetryBackoff.Delay(attempt, baseDelay, max, random: 1).TotalMilliseconds, 3);
+        Assert.InRange(RetryBackoff.Delay(attempt, baseDelay, max, random: 0.5).TotalMilliseconds, lowestMs, highestMs);
+    }
+
+    [Theory]
+    [InlineData("https://images.example.com/is/image/Root/shoe?$thumb$", "images.example.com", "/is/image/Root/shoe?$thumb$")]
+    [InlineData("http://images.example.com:8443/is/image/Root/a%20b", "images.example.com:8443", "/is/image/Root/a%20b")]
+    [InlineData("https://images.example.com/is/image/Root/x#frag", "images.example.com", "/is/image/Root/x")]
+    [InlineData("https://images.example.com?q=1", "images.example.com", "/?q=1")]
+    public void PurgeUrl_SplitsAsACacheKeysIt_WithoutNormalising(string url, string authority, string pathAndQuery) =>
+        Assert.Equal(new PurgeUrl(authority, pathAndQuery), PurgeUrl.Parse(url));
+
+    [Theory]
+    [InlineData("/is/image/Root/shoe?$thumb$", @"^/is/image/Root/shoe(\?|$)")]
+    [InlineData("/is/image/Root/a.b+c", @"^/is/image/Root/a\.b\+c(\?|$)")]
+    public void BanExpression_MatchesThePathAndEveryQueryVariant(string pathAndQuery, string expected)
+    {
+        var expression = VarnishPurgeProvider.BanExpression(pathAndQuery);
+
+        Assert.Equal(expected, expression);
+        var regex = new System.Text.RegularExpressions.Regex(expression);
+        var path = pathAndQuery.Split('?')[0];
+        Assert.Matches(regex, path);
+        Assert.Matches(regex, path + "?wid=200");
+        Assert.DoesNotMatch(regex, path + "s");
+    }
+
+    [Fact]
+    public void BatchFailures_RoundTrip_OneFaultPerUrlNamingProviderAndUrl()
+    {
+        var stored = BatchFailures.Join([
+            BatchFailures.Format("varnish", [new UrlFailure("https://h/is/image/R/a", 0, "127.0.0.1:6081 unreachable:\nConnection refused")]),
+            BatchFailures.Format("fastly", [new UrlFailure("https://h/is/image/R/b?x=1", 401, "Fastly-Key rejected")]),
+        ]);
+
+        Assert.Equal(
+            [(0, "varnish: https://h/is/image/R/a: 127.0.0.1:6081 unreachable: Connection refused"), (401, "fastly: https://h/is/image/R/b?x=1: Fastly-Key rejected")],
+            BatchFailures.Parse(stored));
+    }
+}
