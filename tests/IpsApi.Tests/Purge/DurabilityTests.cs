@@ -80,7 +80,9 @@ public sealed partial class DurabilityTests : IAsyncLifetime
         Assert.DoesNotContain("ERROR", seen);
         Assert.Single(DoneBatches(survivor.Output));
         Assert.Empty(DoneBatches(doomed.Output));
-        Assert.All(urls, url => Assert.Equal(1, recorder.Count(url["https://".Length..])));
+
+        // At least once: a purge the dead worker had already sent may have reached the node too.
+        Assert.All(urls, url => Assert.InRange(recorder.Count(url["https://".Length..]), 1, 2));
     }
 
     [Fact]
