@@ -25,7 +25,8 @@ public sealed partial class DurabilityTests : IAsyncLifetime
         recorder.Delay = TimeSpan.FromMilliseconds(5);
 
         // A long poll interval: the workers can only be this quick if NOTIFY wakes them.
-        var settings = Workers(("Purge:PollInterval", "00:00:30"));
+        // A lease no batch here can outlast even on a loaded machine: exactly-once is the claim under test.
+        var settings = Workers(("Purge:PollInterval", "00:00:30"), ("Purge:Lease", "00:01:00"));
         await using var first = await IpsApiServer.StartAsync(api.ConnectionString, settings, "worker");
         await using var second = await IpsApiServer.StartAsync(api.ConnectionString, settings, "worker");
 
