@@ -64,7 +64,7 @@ public sealed class InvalidationService(
         };
         foreach (var (chunk, sequence) in distinct.Chunk(options.BatchSize).Select((chunk, i) => (chunk, i)))
         {
-            request.Batches.Add(new NotificationBatch { CompanyId = company.Id, Sequence = sequence, Urls = [.. chunk], NextAttemptAt = now });
+            request.Batches.Add(new NotificationBatch { CompanyId = company.Id, Sequence = sequence, Urls = [.. chunk], UrlCount = chunk.Length, NextAttemptAt = now });
         }
 
         db.InvalidationRequests.Add(request);
@@ -100,7 +100,7 @@ public sealed class InvalidationService(
                     r.Token,
                     r.CreatedAt,
                     r.EstimatedSeconds,
-                    Batches = r.Batches.Select(b => new BatchState(b.Status, b.Urls.Count, b.LastError, b.LeaseToken, b.NextAttemptAt, b.SettlesAt)).ToList(),
+                    Batches = r.Batches.Select(b => new BatchState(b.Status, b.UrlCount, b.LastError, b.LeaseToken, b.NextAttemptAt, b.SettlesAt)).ToList(),
                 })
                 .SingleOrDefaultAsync(cancellationToken)
             : null;

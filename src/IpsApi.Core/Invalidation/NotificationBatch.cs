@@ -19,6 +19,9 @@ public sealed class NotificationBatch
 
     public List<string> Urls { get; set; } = [];
 
+    /// <summary><see cref="Urls"/>' count, kept beside them so that counting never reads the URLs themselves.</summary>
+    public int UrlCount { get; set; }
+
     public string Status { get; set; } = InvalidationStatus.Received;
 
     public int Attempt { get; set; }

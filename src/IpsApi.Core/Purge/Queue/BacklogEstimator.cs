@@ -45,28 +45,17 @@ public sealed class BacklogEstimator(IServiceScopeFactory scopes, PurgeRouting r
 
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<IpsDbContext>();
-            var postgres = scope.ServiceProvider.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Postgres;
-            var since = now - RateWindow;
-            var queued = postgres
-                ? await db.Database.SqlQuery<long>($"""
-                    SELECT COALESCE(SUM(cardinality(urls)), 0)::bigint AS "Value" FROM notification_batches
-                    WHERE status IN ('Received', 'FlushingOrigin', 'FlushingCdn')
-                    """).SingleAsync(cancellationToken)
-                : await db.Database.SqlQuery<long>($"""
-                    SELECT COALESCE(SUM(json_array_length(urls)), 0) AS "Value" FROM notification_batches
-                    WHERE status IN ('Received', 'FlushingOrigin', 'FlushingCdn')
-                    """).SingleAsync(cancellationToken);
+                var since = now - RateWindow;
+            var queued = await db.Database.SqlQuery<long>($"""
+                SELECT COALESCE(SUM(url_count), 0) AS "Value" FROM notification_batches
+                WHERE status IN ('Received', 'FlushingOrigin', 'FlushingCdn')
+                """).SingleAsync(cancellationToken);
             var drained = queued == 0
                 ? 0
-                : postgres
-                    ? await db.Database.SqlQuery<long>($"""
-                        SELECT COALESCE(SUM(cardinality(urls)), 0)::bigint AS "Value" FROM notification_batches
-                        WHERE completed_at >= {since} AND status = 'Done'
-                        """).SingleAsync(cancellationToken)
-                    : await db.Database.SqlQuery<long>($"""
-                        SELECT COALESCE(SUM(json_array_length(urls)), 0) AS "Value" FROM notification_batches
-                        WHERE completed_at >= {since} AND status = 'Done'
-                        """).SingleAsync(cancellationToken);
+                : await db.Database.SqlQuery<long>($"""
+                    SELECT COALESCE(SUM(url_count), 0) AS "Value" FROM notification_batches
+                    WHERE completed_at >= {since} AND status = 'Done'
+                    """).SingleAsync(cancellationToken);
             var rate = drained > 0 ? drained / RateWindow.TotalSeconds : options.Value.AssumedUrlsPerSecond;
             var providers = scope.ServiceProvider.GetServices<IPurgeProvider>().ToDictionary(p => p.Name, p => p.EstimatedSeconds, StringComparer.Ordinal);
             current = new Snapshot(now, queued, rate, providers);

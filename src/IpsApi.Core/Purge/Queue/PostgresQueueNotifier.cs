@@ -6,11 +6,15 @@ namespace IpsApi.Core.Purge.Queue;
 
 /// <summary>
 /// Sends <c>NOTIFY ipsapi_batches</c> after batches were stored, on a connection of its own so
-/// that the accepting call never waits for it. Announcements made while one is being sent
-/// coalesce into the next.
+/// that the accepting call never waits for it. An idle queue hears of new work at once; under
+/// load at most one notification goes out per <see cref="MinInterval"/> (each is a commit in
+/// PostgreSQL), and announcements made meanwhile coalesce into it. Busy workers do not need
+/// them: a worker that finds work wakes the next one.
 /// </summary>
 public sealed partial class PostgresQueueNotifier(NpgsqlDataSource dataSource, QueueSignal signal, ILogger<PostgresQueueNotifier> logger) : BackgroundService
 {
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
@@ -26,6 +30,7 @@ public sealed partial class PostgresQueueNotifier(NpgsqlDataSource dataSource, Q
                 {
                     await signal.WaitForAnnouncementAsync(stoppingToken);
                     await notify.ExecuteNonQueryAsync(stoppingToken);
+                    await Task.Delay(MinInterval, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

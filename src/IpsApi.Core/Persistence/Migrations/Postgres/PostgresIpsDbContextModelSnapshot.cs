@@ -236,6 +236,10 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<int>("UrlCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("url_count");
+
                     b.PrimitiveCollection<List<string>>("Urls")
                         .IsRequired()
                         .HasColumnType("text[]")

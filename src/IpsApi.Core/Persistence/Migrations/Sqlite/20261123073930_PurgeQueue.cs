@@ -25,9 +25,6 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                 nullable: false,
                 defaultValue: "[]");
 
-            // Batches stored before this migration take their company from their request.
-            migrationBuilder.Sql("UPDATE notification_batches SET company_id = (SELECT r.company_id FROM invalidation_requests r WHERE r.id = notification_batches.request_id);");
-
             migrationBuilder.AddColumn<string>(
                 name: "receipts",
                 table: "notification_batches",
@@ -40,10 +37,20 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                 type: "TEXT",
                 nullable: true);
 
+            migrationBuilder.AddColumn<int>(
+                name: "url_count",
+                table: "notification_batches",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.CreateIndex(
                 name: "IX_notification_batches_completed_at",
                 table: "notification_batches",
                 column: "completed_at");
+
+            // Batches stored before this migration: their company from their request, their URL count once.
+            migrationBuilder.Sql("UPDATE notification_batches SET company_id = (SELECT r.company_id FROM invalidation_requests r WHERE r.id = notification_batches.request_id), url_count = json_array_length(urls);");
         }
 
         /// <inheritdoc />
@@ -67,6 +74,10 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "settles_at",
+                table: "notification_batches");
+
+            migrationBuilder.DropColumn(
+                name: "url_count",
                 table: "notification_batches");
         }
     }

@@ -35,9 +35,6 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                 type: "text[]",
                 nullable: false);
 
-            // Batches stored before this migration take their company from their request.
-            migrationBuilder.Sql("UPDATE notification_batches SET company_id = (SELECT r.company_id FROM invalidation_requests r WHERE r.id = notification_batches.request_id);");
-
             migrationBuilder.AddColumn<string>(
                 name: "receipts",
                 table: "notification_batches",
@@ -50,10 +47,20 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                 type: "timestamp with time zone",
                 nullable: true);
 
+            migrationBuilder.AddColumn<int>(
+                name: "url_count",
+                table: "notification_batches",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.CreateIndex(
                 name: "IX_notification_batches_completed_at",
                 table: "notification_batches",
                 column: "completed_at");
+
+            // Batches stored before this migration: their company from their request, their URL count once.
+            migrationBuilder.Sql("UPDATE notification_batches SET company_id = (SELECT r.company_id FROM invalidation_requests r WHERE r.id = notification_batches.request_id), url_count = cardinality(urls);");
         }
 
         /// <inheritdoc />
@@ -77,6 +84,10 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "settles_at",
+                table: "notification_batches");
+
+            migrationBuilder.DropColumn(
+                name: "url_count",
                 table: "notification_batches");
 
             migrationBuilder.AlterColumn<string>(
