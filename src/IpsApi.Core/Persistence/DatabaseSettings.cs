@@ -38,7 +38,10 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     {
         if (Provider == DatabaseProvider.Sqlite)
         {
-            return $"SQLite {new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource}";
+            // The full path: a relative one depends on the working directory, which differs between
+            // 'dotnet run --project …' (the project's directory) and the built executable.
+            var dataSource = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource;
+            return $"SQLite {(dataSource is ":memory:" || dataSource.Length == 0 ? dataSource : Path.GetFullPath(dataSource))}";
         }
 
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);

@@ -69,7 +69,10 @@ internal static class ServeCommand
         return 0;
     }
 
-    /// <summary>On an empty store, the two commands between a newcomer and a working call.</summary>
+    /// <summary>
+    /// On an empty store, the two commands between a newcomer and a working call, to be run from
+    /// this directory: the embedded store's path is relative to it.
+    /// </summary>
     private static void PrintFirstSteps()
     {
         var ipsapi = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "ipsapi"
@@ -77,7 +80,7 @@ internal static class ServeCommand
             : "dotnet run --project src/IpsApi.Server --";
         Console.WriteLine($"""
 
-            No users yet. Create a company and an admin, then call the API:
+            No users yet. Create a company and an admin (from {Environment.CurrentDirectory}, where the store is), then call the API:
               {ipsapi} company add --name "Example" --root Example --publish-host images.example.com
               printf '%s\n' 'change-me-please' | {ipsapi} user add --email admin@example.com --role IpsAdmin --password-stdin
 
