@@ -23,7 +23,9 @@ public sealed class NewcomerPathTests
 
             lock (output)
             {
-                Assert.Contains("No users yet. Create a company and an admin", output.ToString(), StringComparison.Ordinal);
+                // Where the store is, so the printed commands are run where they find it.
+                Assert.Contains($"No users yet. Create a company and an admin (from {cli.WorkingDirectory}, where the store is)", output.ToString(), StringComparison.Ordinal);
+                Assert.Contains($"Store: SQLite {Path.Combine(cli.WorkingDirectory, "data", "ipsapi.db")}", output.ToString(), StringComparison.Ordinal);
                 Assert.Contains("company add --name \"Example\" --root Example --publish-host images.example.com", output.ToString(), StringComparison.Ordinal);
             }
 
