@@ -153,6 +153,21 @@ public sealed class PurgePipelineTests
     }
 
     [Fact]
+    public async Task Lease_BatchOutlastingIt_IsRenewed_NotTakenOverByAnotherWorker()
+    {
+        var slow = new ScriptedProvider("origin-script", ScriptedProvider.Ok) { Delay = TimeSpan.FromSeconds(4) };
+        await using var stack = await PurgeStack.StartAsync(
+            new Dictionary<string, string?>(Tiers("origin-script", "none")) { ["Purge:Lease"] = "00:00:01.500", ["Purge:Workers"] = "3" },
+            slow);
+        var handle = (await stack.AcceptAsync(stack.Url("a"))).Handle;
+
+        await stack.WaitForStatusAsync(handle, "Done", TimeSpan.FromSeconds(20));
+
+        // Without renewal two more workers would have claimed it at 1.5 s and 3 s.
+        Assert.Equal(1, slow.CallCount);
+    }
+
+    [Fact]
     public async Task Lease_LateResultFromAWorkerThatLostIt_IsRejected()
     {
         await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?> { ["Purge:Workers"] = "0" });

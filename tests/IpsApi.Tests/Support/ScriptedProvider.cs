@@ -17,6 +17,9 @@ public sealed class ScriptedProvider(string name, params Func<IReadOnlyList<stri
 
     public int EstimatedSeconds { get; set; }
 
+    /// <summary>How long each call takes before it answers.</summary>
+    public TimeSpan Delay { get; set; }
+
     public IReadOnlyList<IReadOnlyList<string>> Calls => [.. calls];
 
     public int CallCount => calls.Count;
@@ -26,11 +29,16 @@ public sealed class ScriptedProvider(string name, params Func<IReadOnlyList<stri
 
     public static PurgeOutcome Ok(IReadOnlyList<string> urls) => PurgeOutcome.Succeeded();
 
-    public Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken)
+    public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken)
     {
         callTimes.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
         calls.Enqueue(urls);
         var step = Math.Min(Interlocked.Increment(ref next) - 1, script.Length - 1);
-        return Task.FromResult(script[step](urls));
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, cancellationToken);
+        }
+
+        return script[step](urls);
     }
 }

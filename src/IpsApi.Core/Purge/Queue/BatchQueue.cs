@@ -52,6 +52,15 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
         return claimed.Count == 0 ? null : claimed[0];
     }
 
+    /// <summary>Extends the lease of a batch still being worked on; false when it was lost meanwhile.</summary>
+    public Task<bool> RenewAsync(NotificationBatch batch, CancellationToken cancellationToken)
+    {
+        var until = clock.GetUtcNow() + options.Lease;
+        return UpdateAsync(batch, set => set
+            .SetProperty(b => b.LeaseExpiresAt, until)
+            .SetProperty(b => b.NextAttemptAt, until), cancellationToken);
+    }
+
     /// <summary>The batch enters a tier: its status says so, and the providers done so far are kept. False when the lease was lost.</summary>
     public Task<bool> EnterTierAsync(NotificationBatch batch, string status, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using IpsApi.Core.Invalidation;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge.Queue;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +16,12 @@ namespace IpsApi.Core.Purge.Workers;
 /// throttled provider delays the batch without using an attempt; a permanent refusal fails it at
 /// once; any other failure is retried with backoff until <see cref="PurgeOptions.MaxAttempts"/>.
 /// Writes after the claim are guarded by the lease token and run to completion even on shutdown.
+/// While the batch is worked on its lease is renewed every third of <see cref="PurgeOptions.Lease"/>;
+/// if another worker has taken it over meanwhile, the provider calls are cancelled.
 /// </summary>
 public sealed partial class BatchProcessor(
     BatchQueue queue,
+    IServiceScopeFactory scopes,
     IpsDbContext db,
     CompanyCache companies,
     PurgeRouting routing,
@@ -29,6 +33,56 @@ public sealed partial class BatchProcessor(
     private readonly PurgeOptions options = options.Value;
 
     public async Task ProcessAsync(NotificationBatch batch, CancellationToken abort)
+    {
+        using var lost = new CancellationTokenSource();
+        using var done = new CancellationTokenSource();
+        var renewal = RenewWhileWorkingAsync(batch, lost, done.Token);
+        try
+        {
+            using var calls = CancellationTokenSource.CreateLinkedTokenSource(abort, lost.Token);
+            await WorkAsync(batch, calls.Token, lost.Token);
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested)
+        {
+            LogLeaseLost(logger, batch.Id);
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await renewal;
+        }
+    }
+
+    /// <summary>Renews the lease until <paramref name="done"/>; cancels <paramref name="lost"/> when another worker holds it.</summary>
+    private async Task RenewWhileWorkingAsync(NotificationBatch batch, CancellationTokenSource lost, CancellationToken done)
+    {
+        var every = options.Lease / 3;
+        var renewing = new NotificationBatch { Id = batch.Id, LeaseToken = batch.LeaseToken };
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(every, clock, done);
+                await using var scope = scopes.CreateAsyncScope();
+                if (!await scope.ServiceProvider.GetRequiredService<BatchQueue>().RenewAsync(renewing, done))
+                {
+                    await lost.CancelAsync();
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (done.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The store is unreachable: the next renewal may succeed; if the lease runs out, another worker takes over.
+                LogRenewFailed(logger, batch.Id, e.Message);
+            }
+        }
+    }
+
+    private async Task WorkAsync(NotificationBatch batch, CancellationToken abort, CancellationToken leaseLost)
     {
         var started = Stopwatch.GetTimestamp();
         var company = await companies.GetAsync(batch.CompanyId, id => db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, CancellationToken.None));
@@ -65,6 +119,13 @@ public sealed partial class BatchProcessor(
             if (unfinished.Count == 0)
             {
                 continue;
+            }
+
+            if (unfinished.Any(r => r.Outcome is null) && leaseLost.IsCancellationRequested)
+            {
+                // Another worker holds the batch now: nothing of this attempt may be written.
+                LogLeaseLost(logger, batch.Id);
+                return;
             }
 
             if (unfinished.Any(r => r.Outcome is null))
@@ -173,6 +234,9 @@ public sealed partial class BatchProcessor(
 
     [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Batch {BatchId} released on shutdown; another worker will finish it")]
     private static partial void LogReleased(ILogger logger, long batchId);
+
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "Batch {BatchId}: could not renew its lease: {Reason}")]
+    private static partial void LogRenewFailed(ILogger logger, long batchId, string reason);
 
     [LoggerMessage(EventId = 4016, Level = LogLevel.Error, Message = "Purge provider {Provider} failed unexpectedly; the batch will be retried")]
     private static partial void LogProviderCrashed(ILogger logger, Exception exception, string provider);
