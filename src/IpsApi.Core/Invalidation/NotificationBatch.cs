@@ -26,6 +26,12 @@ public sealed class NotificationBatch
 
     public int Attempt { get; set; }
 
+    /// <summary>
+    /// Claims in a row that ended without any result written back: each one a worker that died or
+    /// lost the batch mid-work. Reset by every recorded outcome.
+    /// </summary>
+    public int UnfinishedClaims { get; set; }
+
     public Guid? LeaseToken { get; set; }
 
     public DateTimeOffset? LeaseExpiresAt { get; set; }

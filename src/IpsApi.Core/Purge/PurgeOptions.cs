@@ -23,6 +23,13 @@ public sealed class PurgeOptions
     [Range(1, 100, ErrorMessage = "Purge:MaxAttempts must be from {1} to {2}.")]
     public int MaxAttempts { get; set; } = 10;
 
+    /// <summary>
+    /// Claims in a row a batch may end without a result (its worker died or lost it mid-work) before
+    /// it is failed instead of being taken up again: a batch that crashes every worker must not loop.
+    /// </summary>
+    [Range(1, 100, ErrorMessage = "Purge:MaxUnfinishedClaims must be from {1} to {2}.")]
+    public int MaxUnfinishedClaims { get; set; } = 5;
+
     /// <summary>The first retry's delay; each further one doubles, up to <see cref="RetryMaxDelay"/>, with jitter.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = "Purge:RetryBaseDelay must be from {1} to {2}.")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);

@@ -193,6 +193,27 @@ public sealed class PurgePipelineTests
     }
 
     [Fact]
+    public async Task BatchWhoseWorkersKeepStopping_EndsInError_InsteadOfLooping()
+    {
+        await using var api = await PurgeStack.StartAsync(new Dictionary<string, string?> { ["Purge:Workers"] = "0" });
+        var url = api.Url("poison");
+        var handle = (await api.AcceptAsync(url)).Handle;
+
+        // Two workers claim the batch and die with it (nothing written back; the lease runs out).
+        for (var crash = 0; crash < 2; crash++)
+        {
+            await using var scope = api.Server.Services.CreateAsyncScope();
+            Assert.NotNull(await scope.ServiceProvider.GetRequiredService<BatchQueue>().ClaimAsync(CancellationToken.None));
+            await api.Server.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE notification_batches SET next_attempt_at = now() - interval '1 second'"));
+        }
+
+        await using var workers = await PurgeStack.StartOnAsync(api.ConnectionString, new Dictionary<string, string?> { ["Purge:MaxUnfinishedClaims"] = "2" });
+        var (failed, _) = await api.WaitForStatusAsync(handle, "ERROR");
+
+        Assert.Contains($"<code>0</code><reason>ipsapi: {url}: 2 workers in a row stopped while purging this batch", failed.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Claim_ConcurrentWorkers_NeverTakeTheSameBatch()
     {
         await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?> { ["Purge:Workers"] = "0" });

@@ -29,6 +29,7 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
             ? db.NotificationBatches.FromSql($"""
                 UPDATE notification_batches AS b
                 SET lease_token = {token}, lease_expires_at = {until}, next_attempt_at = {until},
+                    unfinished_claims = b.unfinished_claims + 1,
                     status = CASE WHEN b.status = 'Received' THEN 'FlushingOrigin' ELSE b.status END
                 FROM (SELECT id FROM notification_batches
                       WHERE status IN ('Received', 'FlushingOrigin', 'FlushingCdn') AND next_attempt_at <= {now}
@@ -41,6 +42,7 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
             : db.NotificationBatches.FromSql($"""
                 UPDATE notification_batches
                 SET lease_token = {token}, lease_expires_at = {until}, next_attempt_at = {until},
+                    unfinished_claims = unfinished_claims + 1,
                     status = CASE WHEN status = 'Received' THEN 'FlushingOrigin' ELSE status END
                 WHERE id = (SELECT id FROM notification_batches
                             WHERE status IN ('Received', 'FlushingOrigin', 'FlushingCdn') AND next_attempt_at <= {now}
@@ -77,6 +79,7 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
         var now = clock.GetUtcNow();
         return UpdateAsync(batch, set => set
             .SetProperty(b => b.Status, InvalidationStatus.Done)
+            .SetProperty(b => b.UnfinishedClaims, 0)
             .SetProperty(b => b.CompletedAt, now)
             .SetProperty(b => b.SettlesAt, settlesAt)
             .SetProperty(b => b.LastError, (string?)null)
@@ -90,6 +93,7 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
     public Task<bool> RetryLaterAsync(NotificationBatch batch, DateTimeOffset nextAttemptAt, int attempt, string? lastError, CancellationToken cancellationToken) =>
         UpdateAsync(batch, set => set
             .SetProperty(b => b.NextAttemptAt, nextAttemptAt)
+            .SetProperty(b => b.UnfinishedClaims, 0)
             .SetProperty(b => b.Attempt, attempt)
             .SetProperty(b => b.LastError, lastError)
             .SetProperty(b => b.DoneProviders, batch.DoneProviders)
@@ -103,6 +107,7 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
         var now = clock.GetUtcNow();
         return UpdateAsync(batch, set => set
             .SetProperty(b => b.Status, status)
+            .SetProperty(b => b.UnfinishedClaims, 0)
             .SetProperty(b => b.Attempt, attempt)
             .SetProperty(b => b.CompletedAt, now)
             .SetProperty(b => b.LastError, lastError)

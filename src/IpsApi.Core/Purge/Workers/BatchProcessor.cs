@@ -84,6 +84,14 @@ public sealed partial class BatchProcessor(
 
     private async Task WorkAsync(NotificationBatch batch, CancellationToken abort, CancellationToken leaseLost)
     {
+        if (batch.UnfinishedClaims > options.MaxUnfinishedClaims)
+        {
+            var reason = $"{batch.UnfinishedClaims - 1} workers in a row stopped while purging this batch (crashed, killed or lost it); not taken up again";
+            LogFailed(logger, batch.Id, batch.RequestId, InvalidationStatus.Error, "ipsapi", reason);
+            await FinishAsync(batch, queue.FailAsync(batch, InvalidationStatus.Error, batch.Attempt, BatchFailures.Format("ipsapi", PurgeOutcome.All(batch.Urls, 0, reason)), CancellationToken.None));
+            return;
+        }
+
         var started = Stopwatch.GetTimestamp();
         var company = await companies.GetAsync(batch.CompanyId, id => db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, CancellationToken.None));
         if (company is null)

@@ -236,6 +236,10 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<int>("UnfinishedClaims")
+                        .HasColumnType("integer")
+                        .HasColumnName("unfinished_claims");
+
                     b.Property<int>("UrlCount")
                         .HasColumnType("integer")
                         .HasColumnName("url_count");

@@ -213,6 +213,10 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<int>("UnfinishedClaims")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unfinished_claims");
+
                     b.Property<int>("UrlCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("url_count");

@@ -1,9 +1,10 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace IpsApi.Core.Persistence.Migrations.Sqlite
+namespace IpsApi.Core.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class PurgeQueue : Migration
@@ -11,36 +12,52 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterColumn<string>(
+                name: "last_error",
+                table: "notification_batches",
+                type: "text",
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "character varying(4000)",
+                oldMaxLength: 4000,
+                oldNullable: true);
+
             migrationBuilder.AddColumn<int>(
                 name: "company_id",
                 table: "notification_batches",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
-            migrationBuilder.AddColumn<string>(
+            migrationBuilder.AddColumn<List<string>>(
                 name: "done_providers",
                 table: "notification_batches",
-                type: "TEXT",
-                nullable: false,
-                defaultValue: "[]");
+                type: "text[]",
+                nullable: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "receipts",
                 table: "notification_batches",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "settles_at",
                 table: "notification_batches",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "unfinished_claims",
+                table: "notification_batches",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
 
             migrationBuilder.AddColumn<int>(
                 name: "url_count",
                 table: "notification_batches",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
@@ -50,7 +67,7 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                 column: "completed_at");
 
             // Batches stored before this migration: their company from their request, their URL count once.
-            migrationBuilder.Sql("UPDATE notification_batches SET company_id = (SELECT r.company_id FROM invalidation_requests r WHERE r.id = notification_batches.request_id), url_count = json_array_length(urls);");
+            migrationBuilder.Sql("UPDATE notification_batches SET company_id = (SELECT r.company_id FROM invalidation_requests r WHERE r.id = notification_batches.request_id), url_count = cardinality(urls);");
         }
 
         /// <inheritdoc />
@@ -77,8 +94,22 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                 table: "notification_batches");
 
             migrationBuilder.DropColumn(
+                name: "unfinished_claims",
+                table: "notification_batches");
+
+            migrationBuilder.DropColumn(
                 name: "url_count",
                 table: "notification_batches");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "last_error",
+                table: "notification_batches",
+                type: "character varying(4000)",
+                maxLength: 4000,
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "text",
+                oldNullable: true);
         }
     }
 }

@@ -1,10 +1,9 @@
 ﻿using System;
-using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace IpsApi.Core.Persistence.Migrations.Postgres
+namespace IpsApi.Core.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class PurgeQueue : Migration
@@ -12,45 +11,43 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterColumn<string>(
-                name: "last_error",
-                table: "notification_batches",
-                type: "text",
-                nullable: true,
-                oldClrType: typeof(string),
-                oldType: "character varying(4000)",
-                oldMaxLength: 4000,
-                oldNullable: true);
-
             migrationBuilder.AddColumn<int>(
                 name: "company_id",
                 table: "notification_batches",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
-            migrationBuilder.AddColumn<List<string>>(
+            migrationBuilder.AddColumn<string>(
                 name: "done_providers",
                 table: "notification_batches",
-                type: "text[]",
-                nullable: false);
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "receipts",
                 table: "notification_batches",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "settles_at",
                 table: "notification_batches",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "unfinished_claims",
+                table: "notification_batches",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
 
             migrationBuilder.AddColumn<int>(
                 name: "url_count",
                 table: "notification_batches",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
@@ -60,7 +57,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                 column: "completed_at");
 
             // Batches stored before this migration: their company from their request, their URL count once.
-            migrationBuilder.Sql("UPDATE notification_batches SET company_id = (SELECT r.company_id FROM invalidation_requests r WHERE r.id = notification_batches.request_id), url_count = cardinality(urls);");
+            migrationBuilder.Sql("UPDATE notification_batches SET company_id = (SELECT r.company_id FROM invalidation_requests r WHERE r.id = notification_batches.request_id), url_count = json_array_length(urls);");
         }
 
         /// <inheritdoc />
@@ -87,18 +84,12 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                 table: "notification_batches");
 
             migrationBuilder.DropColumn(
-                name: "url_count",
+                name: "unfinished_claims",
                 table: "notification_batches");
 
-            migrationBuilder.AlterColumn<string>(
-                name: "last_error",
-                table: "notification_batches",
-                type: "character varying(4000)",
-                maxLength: 4000,
-                nullable: true,
-                oldClrType: typeof(string),
-                oldType: "text",
-                oldNullable: true);
+            migrationBuilder.DropColumn(
+                name: "url_count",
+                table: "notification_batches");
         }
     }
 }
