@@ -47,11 +47,7 @@ public sealed class PurgeRouting
     public IReadOnlyList<PurgeTier> For(Company company) =>
         perCompany.TryGetValue(company.RootId, out var tiers) ? tiers : defaults;
 
-    /// <summary>Every provider name some company uses.</summary>
-    public IEnumerable<string> ProvidersInUse =>
-        defaults.Concat(perCompany.Values.SelectMany(t => t)).SelectMany(t => t.Providers).Distinct(StringComparer.Ordinal);
-
-    public string Describe(IReadOnlyList<PurgeTier> tiers) =>
+    private static string Describe(IReadOnlyList<PurgeTier> tiers) =>
         tiers.Count == 0 ? "no tiers" : string.Join(" → ", tiers.Select(t => $"{t.Status}: {string.Join(", ", t.Providers)}"));
 
     public string DescribeDefault() => Describe(defaults);

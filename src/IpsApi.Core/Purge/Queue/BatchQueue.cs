@@ -77,49 +77,49 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
     public Task<bool> CompleteAsync(NotificationBatch batch, DateTimeOffset? settlesAt, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return UpdateAsync(batch, set => set
+        return SettleAsync(batch, set => set
             .SetProperty(b => b.Status, InvalidationStatus.Done)
-            .SetProperty(b => b.UnfinishedClaims, 0)
             .SetProperty(b => b.CompletedAt, now)
             .SetProperty(b => b.SettlesAt, settlesAt)
-            .SetProperty(b => b.LastError, (string?)null)
-            .SetProperty(b => b.DoneProviders, batch.DoneProviders)
-            .SetProperty(b => b.Receipts, batch.Receipts)
-            .SetProperty(b => b.LeaseToken, (Guid?)null)
-            .SetProperty(b => b.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+            .SetProperty(b => b.LastError, (string?)null), cancellationToken);
     }
 
     /// <summary>Gives the batch back to the queue, due at <paramref name="nextAttemptAt"/>, keeping what was already purged.</summary>
     public Task<bool> RetryLaterAsync(NotificationBatch batch, DateTimeOffset nextAttemptAt, int attempt, string? lastError, CancellationToken cancellationToken) =>
-        UpdateAsync(batch, set => set
+        SettleAsync(batch, set => set
             .SetProperty(b => b.NextAttemptAt, nextAttemptAt)
-            .SetProperty(b => b.UnfinishedClaims, 0)
             .SetProperty(b => b.Attempt, attempt)
-            .SetProperty(b => b.LastError, lastError)
-            .SetProperty(b => b.DoneProviders, batch.DoneProviders)
-            .SetProperty(b => b.Receipts, batch.Receipts)
-            .SetProperty(b => b.LeaseToken, (Guid?)null)
-            .SetProperty(b => b.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+            .SetProperty(b => b.LastError, lastError), cancellationToken);
 
     /// <summary>Ends the batch in <c>ERROR</c> or <c>ERROR_CDN_NODE</c> with the per-URL failures.</summary>
     public Task<bool> FailAsync(NotificationBatch batch, string status, int attempt, string lastError, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return UpdateAsync(batch, set => set
+        return SettleAsync(batch, set => set
             .SetProperty(b => b.Status, status)
-            .SetProperty(b => b.UnfinishedClaims, 0)
             .SetProperty(b => b.Attempt, attempt)
             .SetProperty(b => b.CompletedAt, now)
-            .SetProperty(b => b.LastError, lastError)
-            .SetProperty(b => b.DoneProviders, batch.DoneProviders)
-            .SetProperty(b => b.Receipts, batch.Receipts)
-            .SetProperty(b => b.LeaseToken, (Guid?)null)
-            .SetProperty(b => b.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+            .SetProperty(b => b.LastError, lastError), cancellationToken);
     }
 
     /// <summary>On shutdown: due again at once for any worker, nothing counted against it.</summary>
     public Task<bool> ReleaseAsync(NotificationBatch batch, CancellationToken cancellationToken) =>
         RetryLaterAsync(batch, clock.GetUtcNow(), batch.Attempt, batch.LastError, cancellationToken);
+
+    /// <summary>
+    /// Writes an attempt's outcome and gives up the lease, in one statement: what the providers did
+    /// is kept, and the claim counts as finished (<see cref="NotificationBatch.UnfinishedClaims"/> back to 0).
+    /// </summary>
+    private Task<bool> SettleAsync(NotificationBatch batch, Action<UpdateSettersBuilder<NotificationBatch>> outcome, CancellationToken cancellationToken) =>
+        UpdateAsync(batch, set =>
+        {
+            outcome(set);
+            set.SetProperty(b => b.UnfinishedClaims, 0)
+                .SetProperty(b => b.DoneProviders, batch.DoneProviders)
+                .SetProperty(b => b.Receipts, batch.Receipts)
+                .SetProperty(b => b.LeaseToken, (Guid?)null)
+                .SetProperty(b => b.LeaseExpiresAt, (DateTimeOffset?)null);
+        }, cancellationToken);
 
     private async Task<bool> UpdateAsync(NotificationBatch batch, Action<UpdateSettersBuilder<NotificationBatch>> set, CancellationToken cancellationToken)
     {

@@ -41,12 +41,11 @@ public sealed partial class PostgresQueueListener(NpgsqlDataSource dataSource, Q
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException)
+            catch (Exception e) when (PostgresQueueChannel.IsConnectionFailure(e))
             {
                 failures++;
                 LogListenFailed(logger, failures, e.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * (1 << Math.Min(failures, 6)))), stoppingToken)
-                    .ContinueWith(_ => { }, TaskScheduler.Default);
+                await PostgresQueueChannel.PauseBeforeReconnectAsync(failures, stoppingToken);
             }
         }
     }

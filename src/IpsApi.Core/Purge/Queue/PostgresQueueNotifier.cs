@@ -37,13 +37,12 @@ public sealed partial class PostgresQueueNotifier(NpgsqlDataSource dataSource, Q
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException)
+            catch (Exception e) when (PostgresQueueChannel.IsConnectionFailure(e))
             {
                 // Other processes' workers still poll; retry the connection with a growing pause.
                 failures++;
                 LogNotifyFailed(logger, failures, e.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * (1 << Math.Min(failures, 6)))), stoppingToken)
-                    .ContinueWith(_ => { }, TaskScheduler.Default);
+                await PostgresQueueChannel.PauseBeforeReconnectAsync(failures, stoppingToken);
             }
         }
     }
