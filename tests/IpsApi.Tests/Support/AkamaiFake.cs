@@ -6,11 +6,8 @@ using System.Text.Json;
 using IpsApi.Core.Purge.Akamai;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace IpsApi.Tests.Support;
@@ -93,7 +90,7 @@ public sealed class AkamaiFake : IAsyncDisposable
             new TokenBucket(urlBucket, urlsPerSecond, clock));
         app.Run(fake.HandleAsync);
         await app.StartAsync();
-        fake.BaseUri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        fake.BaseUri = app.BoundAddress();
         return fake;
     }
 

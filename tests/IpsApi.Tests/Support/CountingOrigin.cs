@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace IpsApi.Tests.Support;
@@ -34,7 +31,7 @@ public sealed class CountingOrigin : IAsyncDisposable
             await http.Response.WriteAsync($"{key} fetch {count}");
         });
         await app.StartAsync();
-        origin.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        origin.Port = app.BoundAddress().Port;
         return origin;
     }
 

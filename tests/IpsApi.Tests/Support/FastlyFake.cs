@@ -3,11 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace IpsApi.Tests.Support;
@@ -60,7 +57,7 @@ public sealed class FastlyFake : IAsyncDisposable
         var fake = new FastlyFake(app);
         app.Run(fake.HandleAsync);
         await app.StartAsync();
-        fake.BaseUri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        fake.BaseUri = app.BoundAddress();
         return fake;
     }
 

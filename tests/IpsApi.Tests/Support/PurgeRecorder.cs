@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace IpsApi.Tests.Support;
@@ -51,7 +48,7 @@ public sealed class PurgeRecorder : IAsyncDisposable
         var recorder = new PurgeRecorder(app);
         app.Run(recorder.HandleAsync);
         await app.StartAsync();
-        recorder.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        recorder.Port = app.BoundAddress().Port;
         return recorder;
     }
 

@@ -4,8 +4,6 @@ using IpsApi.Core.Users;
 using IpsApi.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,8 +49,7 @@ public sealed class TestServer : IAsyncDisposable
         }
 
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, new Uri(address));
+        return new TestServer(app, app.BoundAddress());
     }
 
     public static Task<TestServer> StartOnPostgresAsync(string connectionString, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
