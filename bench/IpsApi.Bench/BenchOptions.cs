@@ -171,11 +171,12 @@ internal sealed class BenchOptions
         return options;
     }
 
-    private static bool IsLoopback(Uri uri) =>
+    /// <summary>127.0.0.0/8, ::1 or localhost: the benchmark never loads another machine.</summary>
+    internal static bool IsLoopback(Uri uri) =>
         uri.IsLoopback
         || (System.Net.IPAddress.TryParse(uri.IdnHost, out var address) && System.Net.IPAddress.IsLoopback(address));
 
-    private static int Int(string name, string value, int min, int max) =>
+    internal static int Int(string name, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new UsageException($"{name} must be a whole number from {min} to {max}, not '{value}'");

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace IpsApi.Bench;
 
 /// <summary>The command line of <c>IpsApi.Bench purge</c>.</summary>
@@ -76,19 +74,19 @@ internal sealed class PurgeBenchOptions
                     options.Varnish = Loopback(name, Value());
                     break;
                 case "--origin-port":
-                    options.OriginPort = Int(name, Value(), 1, 65535);
+                    options.OriginPort = BenchOptions.Int(name, Value(), 1, 65535);
                     break;
                 case "--runs":
-                    options.Runs = Int(name, Value(), 1, 100);
+                    options.Runs = BenchOptions.Int(name, Value(), 1, 100);
                     break;
                 case "--samples":
-                    options.Samples = Int(name, Value(), 1, 100_000);
+                    options.Samples = BenchOptions.Int(name, Value(), 1, 100_000);
                     break;
                 case "--requests":
-                    options.Requests = Int(name, Value(), 1, 1000);
+                    options.Requests = BenchOptions.Int(name, Value(), 1, 1000);
                     break;
                 case "--floor-concurrency":
-                    options.FloorConcurrency = Int(name, Value(), 1, 4096);
+                    options.FloorConcurrency = BenchOptions.Int(name, Value(), 1, 4096);
                     break;
                 case "--user":
                     options.User = Value();
@@ -121,19 +119,8 @@ internal sealed class PurgeBenchOptions
         return options;
     }
 
-    private static Uri Loopback(string name, string value)
-    {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp
-            || !(uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.IdnHost, out var ip) && System.Net.IPAddress.IsLoopback(ip))))
-        {
-            throw new UsageException($"{name} must be an http URL on a loopback address, not '{value}'");
-        }
-
-        return uri;
-    }
-
-    private static int Int(string name, string value, int min, int max) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new UsageException($"{name} must be an integer from {min} to {max}, not '{value}'");
+    private static Uri Loopback(string name, string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && BenchOptions.IsLoopback(uri)
+            ? uri
+            : throw new UsageException($"{name} must be an http URL on a loopback address, not '{value}'");
 }
