@@ -24,14 +24,14 @@ public sealed partial class VarnishPurgeProvider(HttpClient http, IOptions<Varni
     {
         // Each lane works through every Concurrency-th (URL, node) pair in turn: the bound without a
         // shared enumerator or semaphore for the lanes to contend on.
-        var work = urls.SelectMany(url => options.Nodes.Select(node => (url, node))).ToArray();
+        var work = urls.SelectMany(url => { var target = PurgeUrl.Parse(url); return options.Nodes.Select(node => (url, target, node)); }).ToArray();
         var failures = new ConcurrentBag<(UrlFailure Failure, bool Permanent, TimeSpan? RetryAfter)>();
         var lanes = Math.Min(options.Concurrency, work.Length);
         await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
         {
             for (var i = lane; i < work.Length; i += lanes)
             {
-                if (await PurgeOneAsync(work[i].url, work[i].node, cancellationToken) is { } failure)
+                if (await PurgeOneAsync(work[i].url, work[i].target, work[i].node, cancellationToken) is { } failure)
                 {
                     failures.Add(failure);
                 }
@@ -59,9 +59,8 @@ public sealed partial class VarnishPurgeProvider(HttpClient http, IOptions<Varni
             : PurgeOutcome.Transient([.. byUrl.Select(f => f.Failure)], retryAfter);
     }
 
-    private async Task<(UrlFailure, bool, TimeSpan?)?> PurgeOneAsync(string url, Uri node, CancellationToken cancellationToken)
+    private async Task<(UrlFailure, bool, TimeSpan?)?> PurgeOneAsync(string url, PurgeUrl target, Uri node, CancellationToken cancellationToken)
     {
-        var target = PurgeUrl.Parse(url);
         var ban = options.Mode == VarnishPurgeMode.Ban;
         using var request = new HttpRequestMessage(new HttpMethod(ban ? "BAN" : "PURGE"), new Uri(node, ban ? "/" : target.PathAndQuery));
         request.Headers.Host = target.Authority;
