@@ -64,7 +64,15 @@ public sealed class InvalidationService(
         };
         foreach (var (chunk, sequence) in distinct.Chunk(options.BatchSize).Select((chunk, i) => (chunk, i)))
         {
-            request.Batches.Add(new NotificationBatch { CompanyId = company.Id, Sequence = sequence, Urls = [.. chunk], UrlCount = chunk.Length, NextAttemptAt = now });
+            request.Batches.Add(new NotificationBatch
+            {
+                CompanyId = company.Id,
+                Sequence = sequence,
+                Urls = [.. chunk.Select(t => t.Url)],
+                Targets = [.. chunk.Select(t => t.Canonical)],
+                UrlCount = chunk.Length,
+                NextAttemptAt = now,
+            });
         }
 
         db.InvalidationRequests.Add(request);

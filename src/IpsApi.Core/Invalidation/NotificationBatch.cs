@@ -17,7 +17,14 @@ public sealed class NotificationBatch
     /// <summary>Position of the batch within its request, from 0.</summary>
     public int Sequence { get; set; }
 
+    /// <summary>The URLs as the client sent them, in the order sent.</summary>
     public List<string> Urls { get; set; } = [];
+
+    /// <summary>
+    /// What the providers purge for each of <see cref="Urls"/>, at the same position: its canonical
+    /// form (see <see cref="Purge.PurgeTarget"/>), decided at accept.
+    /// </summary>
+    public List<string> Targets { get; set; } = [];
 
     /// <summary><see cref="Urls"/>' count, kept beside them so that counting never reads the URLs themselves.</summary>
     public int UrlCount { get; set; }

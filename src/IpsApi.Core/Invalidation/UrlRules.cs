@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using IpsApi.Core.Companies;
+using IpsApi.Core.Purge;
 
 namespace IpsApi.Core.Invalidation;
 
@@ -9,6 +10,8 @@ namespace IpsApi.Core.Invalidation;
 /// URL of printable ASCII, at most 2048 characters, on one of the company's publish hosts, whose
 /// path is a delivery prefix followed by the company root and <c>/</c>, with no fragment, user
 /// information or dot segment. Query strings are kept: they are distinct cache entries.
+/// A URL is accepted only in a form the providers can send exactly as a browser requests it
+/// (RFC 3986 characters, well-formed percent-encoding), so that it is never altered on the way.
 /// </summary>
 public static class UrlRules
 {
@@ -17,12 +20,16 @@ public static class UrlRules
 
     private const int UrlShownChars = 120;
 
-    /// <summary>Checks every URL; returns the problems (empty when all pass) and the distinct URLs in order.</summary>
-    public static (IReadOnlyList<UrlProblem> Problems, IReadOnlyList<string> Distinct) Check(
+    /// <summary>
+    /// Checks every URL; returns the problems (empty when all pass) and, in order, the purge target of
+    /// each distinct object: URLs naming the same object (<c>IMAGES.example.com</c> and
+    /// <c>images.example.com:443</c>) collapse into the first one sent.
+    /// </summary>
+    public static (IReadOnlyList<UrlProblem> Problems, IReadOnlyList<PurgeTarget> Distinct) Check(
         IReadOnlyList<string?> urls, Company company, IReadOnlyList<string> deliveryPrefixes)
     {
         var problems = new List<UrlProblem>();
-        var distinct = new List<string>(urls.Count);
+        var distinct = new List<PurgeTarget>(urls.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < urls.Count; i++)
         {
@@ -32,9 +39,9 @@ public static class UrlRules
             {
                 problems.Add(new UrlProblem(i + 1, url, why));
             }
-            else if (seen.Add(url))
+            else if (problems.Count == 0 && PurgeTarget.Of(url) is var target && seen.Add(target.Canonical))
             {
-                distinct.Add(url);
+                distinct.Add(target);
             }
         }
 
@@ -130,6 +137,11 @@ public static class UrlRules
             return "it contains a backslash";
         }
 
+        if (NotSentAsIs(url) is { } notSentAsIs)
+        {
+            return notSentAsIs;
+        }
+
         var path = RawPath(url, authorityStart + authority.Length);
         if (HasEncodedSlash(path))
         {
@@ -152,6 +164,33 @@ public static class UrlRules
         }
 
         return $"its path is not under {string.Join(" or ", deliveryPrefixes.Select(p => p + company.RootId + "/"))}";
+    }
+
+    /// <summary>
+    /// Why the URL is not in the form a browser puts on the request line, or null. Browsers
+    /// percent-encode <c>"</c>, <c>&lt;</c>, <c>&gt;</c>, <c>`</c>, <c>{</c>, <c>}</c> (and some <c>|</c>, <c>^</c>),
+    /// so a purge of the raw character would drop an object nobody requested; a <c>%</c> that starts
+    /// no <c>%XX</c> byte is refused for the same reason, and because CDN APIs reject it.
+    /// </summary>
+    private static string? NotSentAsIs(string url)
+    {
+        for (var i = 0; i < url.Length; i++)
+        {
+            var c = url[i];
+            if (c is '"' or '<' or '>' or '^' or '`' or '{' or '|' or '}')
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"it contains '{c}' at position {i + 1}, which is not allowed in a URL: send it percent-encoded (%{(int)c:X2}), as browsers request it");
+            }
+
+            if (c == '%' && (i + 2 >= url.Length || !char.IsAsciiHexDigit(url[i + 1]) || !char.IsAsciiHexDigit(url[i + 2])))
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"the '%' at position {i + 1} does not start a percent-encoded byte (%XX): write a literal '%' as %25");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -67,6 +67,7 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             // reference rather than snapshotting and comparing every string on each save (EF also
             // compiles a delegate per snapshot of a list, which a hot path cannot afford).
             batch.Property(b => b.Urls).Metadata.SetValueComparer(AppendOnly<List<string>>());
+            batch.Property(b => b.Targets).Metadata.SetValueComparer(AppendOnly<List<string>>());
             batch.ToTable("notification_batches");
             batch.Property(b => b.Status).HasMaxLength(20);
             batch.Property(b => b.DoneProviders).Metadata.SetValueComparer(AppendOnly<List<string>>());

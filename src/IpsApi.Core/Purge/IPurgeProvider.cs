@@ -13,9 +13,10 @@ public interface IPurgeProvider
     int EstimatedSeconds { get; }
 
     /// <summary>
-    /// Purges <paramref name="urls"/> (absolute http/https URLs, query strings significant).
-    /// Failures of the far side are reported in the outcome; an exception means a bug or
-    /// cancellation, and the queue treats it as a transient failure.
+    /// Purges <paramref name="targets"/>: each one's <see cref="PurgeTarget.Canonical"/> form exactly
+    /// (query strings significant, nothing decoded or re-encoded). Failures of the far side are
+    /// reported in the outcome, naming each <see cref="PurgeTarget.Url"/> as the client sent it; an
+    /// exception means a bug or cancellation, and the queue treats it as a transient failure.
     /// </summary>
-    Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken);
+    Task<PurgeOutcome> PurgeAsync(IReadOnlyList<PurgeTarget> targets, CancellationToken cancellationToken);
 }

@@ -37,4 +37,8 @@ public sealed record PurgeOutcome
     /// <summary>The same failure for every URL (the node or the API as a whole did not answer).</summary>
     public static IReadOnlyList<UrlFailure> All(IReadOnlyList<string> urls, int code, string reason) =>
         [.. urls.Select(url => new UrlFailure(url, code, reason))];
+
+    /// <summary>The same failure for every target, each named by its URL as sent.</summary>
+    public static IReadOnlyList<UrlFailure> All(IReadOnlyList<PurgeTarget> targets, int code, string reason) =>
+        [.. targets.Select(target => new UrlFailure(target.Url, code, reason))];
 }

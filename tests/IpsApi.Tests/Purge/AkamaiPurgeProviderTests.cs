@@ -15,6 +15,18 @@ public sealed class AkamaiPurgeProviderTests
     private static readonly HttpClient Http = new();
 
     [Fact]
+    public async Task Akamai_Objects_AreTheCanonicalTargets_SchemeAndHostLowerCasedDefaultPortDropped_PathNotReencoded()
+    {
+        await using var fake = await AkamaiFake.StartAsync();
+
+        var outcome = await Provider(fake).PurgeAsync(
+            ["HTTPS://IMAGES.Example.com:443/is/image/acme/%41%7e?$x$", "http://images.example.com:80/is/image/acme/a%20b"], CancellationToken.None);
+
+        Assert.Equal(PurgeOutcomeKind.Succeeded, outcome.Kind);
+        Assert.Equal(["https://images.example.com/is/image/acme/%41%7e?$x$", "http://images.example.com/is/image/acme/a%20b"], Assert.Single(fake.Purges).Urls);
+    }
+
+    [Fact]
     public async Task Akamai_SignedPurge_IsAcceptedWithPurgeIdSupportIdAndAkamaisEstimate()
     {
         await using var fake = await AkamaiFake.StartAsync();

@@ -35,6 +35,31 @@ public sealed class FastlyPurgeProviderTests
     }
 
     [Fact]
+    public async Task Fastly_PurgePath_IsTheCanonicalTarget_HostLowerCasedDefaultPortDropped_PathNotReencoded()
+    {
+        await using var fake = await FastlyFake.StartAsync();
+        string[] urls = ["https://IMAGES.Example.com:443/is/image/acme/%41%7e?$x$", "http://images.example.com:8080/is/image/acme/a%20b;c"];
+
+        var outcome = await Provider(fake).PurgeAsync(urls, CancellationToken.None);
+
+        Assert.Equal(PurgeOutcomeKind.Succeeded, outcome.Kind);
+        Assert.Equal(1, fake.Count("images.example.com/is/image/acme/%41%7e?$x$"));
+        Assert.Equal(1, fake.Count("images.example.com:8080/is/image/acme/a%20b;c"));
+        Assert.Equal(2, fake.Received);
+    }
+
+    [Fact]
+    public async Task Fastly_Failure_NamesTheUrlAsTheClientSentIt()
+    {
+        await using var fake = await FastlyFake.StartAsync();
+        var url = "https://IMAGES.Example.com/is/image/acme/%41";
+
+        var outcome = await Provider(fake, options => options.ApiToken = "not-the-key").PurgeAsync([url], CancellationToken.None);
+
+        Assert.Equal(url, Assert.Single(outcome.Failures).Url);
+    }
+
+    [Fact]
     public async Task Fastly_SoftPurge_SendsFastlySoftPurgeHeader()
     {
         await using var fake = await FastlyFake.StartAsync();

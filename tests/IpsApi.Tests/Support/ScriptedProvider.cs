@@ -7,7 +7,7 @@ namespace IpsApi.Tests.Support;
 /// A purge provider under the test's control: each call takes the next scripted outcome (the last
 /// one repeats), and every call is recorded with its URLs.
 /// </summary>
-public sealed class ScriptedProvider(string name, params Func<IReadOnlyList<string>, PurgeOutcome>[] script) : IPurgeProvider
+public sealed class ScriptedProvider(string name, params Func<IReadOnlyList<PurgeTarget>, PurgeOutcome>[] script) : IPurgeProvider
 {
     private readonly ConcurrentQueue<IReadOnlyList<string>> calls = new();
     private readonly ConcurrentQueue<long> callTimes = new();
@@ -27,18 +27,18 @@ public sealed class ScriptedProvider(string name, params Func<IReadOnlyList<stri
     /// <summary>The time between consecutive calls.</summary>
     public IReadOnlyList<TimeSpan> Gaps => [.. callTimes.Zip(callTimes.Skip(1), (a, b) => System.Diagnostics.Stopwatch.GetElapsedTime(a, b))];
 
-    public static PurgeOutcome Ok(IReadOnlyList<string> urls) => PurgeOutcome.Succeeded();
+    public static PurgeOutcome Ok(IReadOnlyList<PurgeTarget> targets) => PurgeOutcome.Succeeded();
 
-    public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken)
+    public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<PurgeTarget> targets, CancellationToken cancellationToken)
     {
         callTimes.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
-        calls.Enqueue(urls);
+        calls.Enqueue([.. targets.Select(t => t.Canonical)]);
         var step = Math.Min(Interlocked.Increment(ref next) - 1, script.Length - 1);
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, cancellationToken);
         }
 
-        return script[step](urls);
+        return script[step](targets);
     }
 }

@@ -21,12 +21,35 @@ public sealed class PurgeUnitTests
     }
 
     [Theory]
-    [InlineData("https://images.example.com/is/image/Root/shoe?$thumb$", "images.example.com", "/is/image/Root/shoe?$thumb$")]
-    [InlineData("http://images.example.com:8443/is/image/Root/a%20b", "images.example.com:8443", "/is/image/Root/a%20b")]
-    [InlineData("https://images.example.com/is/image/Root/x#frag", "images.example.com", "/is/image/Root/x")]
-    [InlineData("https://images.example.com?q=1", "images.example.com", "/?q=1")]
-    public void PurgeUrl_SplitsAsACacheKeysIt_WithoutNormalising(string url, string authority, string pathAndQuery) =>
-        Assert.Equal(new PurgeUrl(authority, pathAndQuery), PurgeUrl.Parse(url));
+    [InlineData("https://images.example.com/is/image/Root/shoe?$thumb$", "https", "images.example.com", "/is/image/Root/shoe?$thumb$")]
+    [InlineData("http://images.example.com:8443/is/image/Root/a%20b", "http", "images.example.com:8443", "/is/image/Root/a%20b")]
+    [InlineData("HTTPS://IMAGES.Example.COM/is/image/Root/Shoe", "https", "images.example.com", "/is/image/Root/Shoe")]
+    [InlineData("https://images.example.com:443/is/image/Root/x", "https", "images.example.com", "/is/image/Root/x")]
+    [InlineData("http://images.example.com:80/is/image/Root/x", "http", "images.example.com", "/is/image/Root/x")]
+    [InlineData("http://images.example.com:443/is/image/Root/x", "http", "images.example.com:443", "/is/image/Root/x")]
+    [InlineData("https://images.example.com/is/image/Root/%41%7e%7E?a=%41&$x$", "https", "images.example.com", "/is/image/Root/%41%7e%7E?a=%41&$x$")]
+    [InlineData("https://[::1]:443/is/image/Root/x", "https", "[::1]", "/is/image/Root/x")]
+    [InlineData("https://images.example.com?q=1", "https", "images.example.com", "/?q=1")]
+    public void PurgeTarget_LowerCasesSchemeAndHost_DropsTheDefaultPort_KeepsPathAndQueryByteForByte(string url, string scheme, string authority, string pathAndQuery)
+    {
+        var target = PurgeTarget.Of(url);
+
+        Assert.Equal((url, scheme, authority, pathAndQuery), (target.Url, target.Scheme, target.Authority, target.PathAndQuery));
+        Assert.Equal($"{scheme}://{authority}{pathAndQuery}", target.Canonical);
+        Assert.Equal(target, new PurgeTarget(url, target.Canonical));
+    }
+
+    [Theory]
+    [InlineData("/is/image/Root/%41%7e")]
+    [InlineData("/is/image/Root/a%20b?x=%2F&y=%zz")]
+    [InlineData("/is/image/Root/a{b}|c\"d")]
+    public void VerbatimUri_KeepsThePathAndQueryAsGiven(string pathAndQuery)
+    {
+        var uri = PurgeTarget.VerbatimUri(new Uri("http://127.0.0.1:6081"), pathAndQuery);
+
+        Assert.Equal(pathAndQuery, uri.PathAndQuery);
+        Assert.Equal("127.0.0.1:6081", uri.Authority);
+    }
 
     [Theory]
     [InlineData("/is/image/Root/shoe?$thumb$", @"^/is/image/Root/shoe(\?|$)")]

@@ -58,9 +58,9 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
 
     private string Network => Canonical(settings.Network, AkamaiOptionsValidator.Networks);
 
-    public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken)
+    public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<PurgeTarget> targets, CancellationToken cancellationToken)
     {
-        if (urls.Count == 0)
+        if (targets.Count == 0)
         {
             return PurgeOutcome.Succeeded();
         }
@@ -68,10 +68,10 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
         if (!settings.IsConfigured)
         {
             LogNotConfigured();
-            return PurgeOutcome.Permanent(PurgeOutcome.All(urls, 0, $"Akamai is not configured: {AkamaiOptions.Section}:Host is empty."));
+            return PurgeOutcome.Permanent(PurgeOutcome.All(targets, 0, $"Akamai is not configured: {AkamaiOptions.Section}:Host is empty."));
         }
 
-        var (encoded, unfit) = Encode(urls);
+        var (encoded, unfit) = Encode(targets);
         if (unfit.Count > 0)
         {
             LogUrlsDoNotFit(unfit.Count, settings.MaxBodyBytes);
@@ -84,7 +84,7 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
         for (var i = 0; i < parts.Count; i++)
         {
             var (start, count) = parts[i];
-            var partUrls = urls.Skip(start).Take(count).ToArray();
+            var partUrls = targets.Skip(start).Take(count).Select(t => t.Url).ToArray();
             var body = Body(encoded, start, count);
             LogSending(i + 1, parts.Count, count, body.Length, Action, Network);
             var answer = await SendAsync(partUrls, body, cancellationToken).ConfigureAwait(false);
@@ -100,26 +100,26 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
         return PurgeOutcome.Succeeded(string.Join("; ", receipts), estimate);
     }
 
-    /// <summary>Each URL as JSON string content; URLs that could not fit even alone in a body are refused.</summary>
-    private (JsonEncodedText[] Encoded, List<UrlFailure> Unfit) Encode(IReadOnlyList<string> urls)
+    /// <summary>Each target's canonical URL as JSON string content; URLs that could not fit even alone in a body are refused.</summary>
+    private (JsonEncodedText[] Encoded, List<UrlFailure> Unfit) Encode(IReadOnlyList<PurgeTarget> targets)
     {
-        var encoded = new JsonEncodedText[urls.Count];
+        var encoded = new JsonEncodedText[targets.Count];
         var unfit = new List<UrlFailure>();
-        for (var i = 0; i < urls.Count; i++)
+        for (var i = 0; i < targets.Count; i++)
         {
             try
             {
-                encoded[i] = JsonEncodedText.Encode(urls[i], Encoder);
+                encoded[i] = JsonEncodedText.Encode(targets[i].Canonical, Encoder);
             }
             catch (ArgumentException)
             {
-                unfit.Add(new UrlFailure(urls[i], 0, "The URL is not valid text (unpaired surrogate)."));
+                unfit.Add(new UrlFailure(targets[i].Url, 0, "The URL is not valid text (unpaired surrogate)."));
                 continue;
             }
 
             if (Overhead + Cost(encoded[i]) > settings.MaxBodyBytes)
             {
-                unfit.Add(new UrlFailure(urls[i], 413, $"The URL alone makes an Akamai request body longer than {settings.MaxBodyBytes} bytes."));
+                unfit.Add(new UrlFailure(targets[i].Url, 413, $"The URL alone makes an Akamai request body longer than {settings.MaxBodyBytes} bytes."));
             }
         }
 

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace IpsApi.Core.Purge.Fastly;
 
 /// <summary>
-/// Fastly URL purge: one <c>POST {BaseUri}/purge/{host}{path?query}</c> per URL with <c>Fastly-Key</c>
+/// Fastly URL purge: one <c>POST {BaseUri}/purge/{host}{path?query}</c> per URL, host and path as in
+/// its <see cref="PurgeTarget"/> (the path is not re-encoded), with <c>Fastly-Key</c>
 /// (and <c>Fastly-Soft-Purge: 1</c> when soft), at most <see cref="FastlyOptions.Concurrency"/> at once.
 /// The batch's outcome is the worst of its URLs': permanent, then transient, then throttled.
 /// </summary>
@@ -35,9 +36,9 @@ public sealed partial class FastlyPurgeProvider : IPurgeProvider
     /// <summary>Fastly purges globally in about 150 ms.</summary>
     public int EstimatedSeconds => 1;
 
-    public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken)
+    public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<PurgeTarget> targets, CancellationToken cancellationToken)
     {
-        if (urls.Count == 0)
+        if (targets.Count == 0)
         {
             return PurgeOutcome.Succeeded();
         }
@@ -45,21 +46,21 @@ public sealed partial class FastlyPurgeProvider : IPurgeProvider
         if (!settings.IsConfigured)
         {
             LogNotConfigured();
-            return PurgeOutcome.Permanent(PurgeOutcome.All(urls, 0, $"Fastly is not configured: {FastlyOptions.Section}:ApiToken is empty."));
+            return PurgeOutcome.Permanent(PurgeOutcome.All(targets, 0, $"Fastly is not configured: {FastlyOptions.Section}:ApiToken is empty."));
         }
 
-        LogSending(urls.Count, settings.SoftPurge, settings.Concurrency);
-        var results = new UrlResult[urls.Count];
+        LogSending(targets.Count, settings.SoftPurge, settings.Concurrency);
+        var results = new UrlResult[targets.Count];
         var keyRejection = new KeyRejection();
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, urls.Count),
+            Enumerable.Range(0, targets.Count),
             new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
             async (i, token) =>
             {
                 // A rejected key fails every call the same way: stop calling Fastly with it.
                 results[i] = keyRejection.Result is { } rejected
-                    ? rejected with { Url = urls[i] }
-                    : await PurgeOneAsync(urls[i], token).ConfigureAwait(false);
+                    ? rejected with { Url = targets[i].Url }
+                    : await PurgeOneAsync(targets[i], token).ConfigureAwait(false);
                 if (results[i].Kind is PurgeOutcomeKind.Permanent && results[i].Code is 401 or 403)
                 {
                     keyRejection.Result ??= results[i];
@@ -104,16 +105,12 @@ public sealed partial class FastlyPurgeProvider : IPurgeProvider
         return PurgeOutcome.Succeeded(receipt, EstimatedSeconds);
     }
 
-    private async Task<UrlResult> PurgeOneAsync(string url, CancellationToken cancellationToken)
+    private async Task<UrlResult> PurgeOneAsync(PurgeTarget target, CancellationToken cancellationToken)
     {
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd <= 0 || !Uri.TryCreate(url, UriKind.Absolute, out _))
-        {
-            return new UrlResult(url, PurgeOutcomeKind.Permanent, 0, "Not an absolute URL.");
-        }
+        var url = target.Url;
 
         // Fastly's URL purge takes the cached URL without its scheme: /purge/www.example.com/path?query
-        var requestUri = new Uri(settings.BaseUri, "/purge/" + url[(schemeEnd + 3)..]);
+        var requestUri = PurgeTarget.VerbatimUri(settings.BaseUri, "/purge/" + target.Authority + target.PathAndQuery);
         using var request = new HttpRequestMessage(HttpMethod.Post, requestUri);
         request.Headers.TryAddWithoutValidation("Fastly-Key", settings.ApiToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

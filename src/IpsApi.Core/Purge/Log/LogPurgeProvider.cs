@@ -12,12 +12,12 @@ public sealed partial class LogPurgeProvider(ILogger<LogPurgeProvider> logger) :
 
     public int EstimatedSeconds => 0;
 
-    public Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken)
+    public Task<PurgeOutcome> PurgeAsync(IReadOnlyList<PurgeTarget> targets, CancellationToken cancellationToken)
     {
-        LogPurged(logger, urls.Count, urls.Count > 0 ? urls[0] : "");
-        foreach (var url in urls)
+        LogPurged(logger, targets.Count, targets.Count > 0 ? targets[0].Url : "");
+        foreach (var target in targets)
         {
-            LogUrl(logger, url);
+            LogUrl(logger, target.Url, target.Canonical);
         }
 
         return Task.FromResult(PurgeOutcome.Succeeded());
@@ -26,6 +26,6 @@ public sealed partial class LogPurgeProvider(ILogger<LogPurgeProvider> logger) :
     [LoggerMessage(EventId = 4300, Level = LogLevel.Information, Message = "Purge recorded for {Count} URL(s), first {FirstUrl} (log provider: no cache configured)")]
     private static partial void LogPurged(ILogger logger, int count, string firstUrl);
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Debug, Message = "Purge recorded: {Url}")]
-    private static partial void LogUrl(ILogger logger, string url);
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Debug, Message = "Purge recorded: {Url} as {Target}")]
+    private static partial void LogUrl(ILogger logger, string url, string target);
 }

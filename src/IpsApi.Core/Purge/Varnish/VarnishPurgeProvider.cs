@@ -8,7 +8,8 @@ namespace IpsApi.Core.Purge.Varnish;
 
 /// <summary>
 /// Purges every URL on every node of <c>Purge:Varnish:Nodes</c>: <c>PURGE path?query</c> (or a
-/// lurker-friendly <c>BAN</c> of all query variants) with <c>Host</c> set to the URL's host, in
+/// lurker-friendly <c>BAN</c> of all query variants) with <c>Host</c> set to the URL's host, both
+/// exactly as in its <see cref="PurgeTarget"/> (the request line is not re-encoded), in
 /// parallel up to <see cref="VarnishOptions.Concurrency"/>. A URL counts as purged only when every
 /// node purged it.
 /// </summary>
@@ -20,18 +21,18 @@ public sealed partial class VarnishPurgeProvider(HttpClient http, IOptions<Varni
 
     public int EstimatedSeconds => 0;
 
-    public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken)
+    public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<PurgeTarget> targets, CancellationToken cancellationToken)
     {
         // Each lane works through every Concurrency-th (URL, node) pair in turn: the bound without a
         // shared enumerator or semaphore for the lanes to contend on.
-        var work = urls.SelectMany(url => { var target = PurgeUrl.Parse(url); return options.Nodes.Select(node => (url, target, node)); }).ToArray();
+        var work = targets.SelectMany(target => options.Nodes.Select(node => (target, node))).ToArray();
         var failures = new ConcurrentBag<(UrlFailure Failure, bool Permanent, TimeSpan? RetryAfter)>();
         var lanes = Math.Min(options.Concurrency, work.Length);
         await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
         {
             for (var i = lane; i < work.Length; i += lanes)
             {
-                if (await PurgeOneAsync(work[i].url, work[i].target, work[i].node, cancellationToken) is { } failure)
+                if (await PurgeOneAsync(work[i].target, work[i].node, cancellationToken) is { } failure)
                 {
                     failures.Add(failure);
                 }
@@ -59,10 +60,10 @@ public sealed partial class VarnishPurgeProvider(HttpClient http, IOptions<Varni
             : PurgeOutcome.Transient([.. byUrl.Select(f => f.Failure)], retryAfter);
     }
 
-    private async Task<(UrlFailure, bool, TimeSpan?)?> PurgeOneAsync(string url, PurgeUrl target, Uri node, CancellationToken cancellationToken)
+    private async Task<(UrlFailure, bool, TimeSpan?)?> PurgeOneAsync(PurgeTarget target, Uri node, CancellationToken cancellationToken)
     {
         var ban = options.Mode == VarnishPurgeMode.Ban;
-        using var request = new HttpRequestMessage(new HttpMethod(ban ? "BAN" : "PURGE"), new Uri(node, ban ? "/" : target.PathAndQuery));
+        using var request = new HttpRequestMessage(new HttpMethod(ban ? "BAN" : "PURGE"), PurgeTarget.VerbatimUri(node, ban ? "/" : target.PathAndQuery));
         request.Headers.Host = target.Authority;
         if (ban)
         {
@@ -110,8 +111,8 @@ public sealed partial class VarnishPurgeProvider(HttpClient http, IOptions<Varni
 
         (UrlFailure, bool, TimeSpan?) Failed(int code, string reason, bool permanent, TimeSpan? retryAfter = null)
         {
-            LogNodeFailed(logger, node.Authority, url, reason);
-            return (new UrlFailure(url, code, reason), permanent, retryAfter);
+            LogNodeFailed(logger, node.Authority, target.Url, reason);
+            return (new UrlFailure(target.Url, code, reason), permanent, retryAfter);
         }
     }
 

@@ -100,9 +100,11 @@ public sealed partial class BatchProcessor(
             return;
         }
 
+        var tiers = routing.For(company);
         var byName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var targets = PurgeTarget.Of(batch);
         var settlesInSeconds = 0;
-        foreach (var tier in routing.For(company))
+        foreach (var tier in tiers)
         {
             var pending = tier.Providers.Where(p => !batch.DoneProviders.Contains(p)).ToList();
             if (pending.Count == 0)
@@ -115,7 +117,7 @@ public sealed partial class BatchProcessor(
                 return;
             }
 
-            var results = await Task.WhenAll(pending.Select(name => CallAsync(byName[name], batch.Urls, abort)));
+            var results = await Task.WhenAll(pending.Select(name => CallAsync(byName[name], targets, abort)));
             foreach (var (name, outcome) in results.Where(r => r.Outcome?.Kind == PurgeOutcomeKind.Succeeded))
             {
                 batch.DoneProviders = [.. batch.DoneProviders, name];
@@ -194,11 +196,11 @@ public sealed partial class BatchProcessor(
     }
 
     /// <summary>Runs a provider; null when shutdown cancelled it. A provider's exception is a transient failure.</summary>
-    private async Task<(string Name, PurgeOutcome? Outcome)> CallAsync(IPurgeProvider provider, IReadOnlyList<string> urls, CancellationToken abort)
+    private async Task<(string Name, PurgeOutcome? Outcome)> CallAsync(IPurgeProvider provider, IReadOnlyList<PurgeTarget> targets, CancellationToken abort)
     {
         try
         {
-            return (provider.Name, await provider.PurgeAsync(urls, abort));
+            return (provider.Name, await provider.PurgeAsync(targets, abort));
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -207,7 +209,7 @@ public sealed partial class BatchProcessor(
         catch (Exception e)
         {
             LogProviderCrashed(logger, e, provider.Name);
-            return (provider.Name, PurgeOutcome.Transient(PurgeOutcome.All(urls, 0, $"{e.GetType().Name}: {e.Message}")));
+            return (provider.Name, PurgeOutcome.Transient(PurgeOutcome.All(targets, 0, $"{e.GetType().Name}: {e.Message}")));
         }
     }
 

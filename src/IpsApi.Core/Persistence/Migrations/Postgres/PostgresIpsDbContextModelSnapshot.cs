@@ -236,6 +236,11 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.PrimitiveCollection<List<string>>("Targets")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("targets");
+
                     b.Property<int>("UnfinishedClaims")
                         .HasColumnType("integer")
                         .HasColumnName("unfinished_claims");

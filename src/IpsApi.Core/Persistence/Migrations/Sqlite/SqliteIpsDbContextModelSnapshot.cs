@@ -213,6 +213,11 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.PrimitiveCollection<string>("Targets")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("targets");
+
                     b.Property<int>("UnfinishedClaims")
                         .HasColumnType("INTEGER")
                         .HasColumnName("unfinished_claims");

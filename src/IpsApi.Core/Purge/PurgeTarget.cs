@@ -1,0 +1,97 @@
+using IpsApi.Core.Invalidation;
+
+namespace IpsApi.Core.Purge;
+
+/// <summary>
+/// One accepted URL and the object caches key it by: the canonical purge target, decided once at
+/// accept and stored with the batch. Scheme and host are lower-cased and a default port
+/// (<c>:80</c> for http, <c>:443</c> for https) is dropped, because a browser sends
+/// <c>Host: images.example.com</c> for <c>https://IMAGES.EXAMPLE.COM:443/…</c>. The path and query are
+/// kept byte for byte: no decoding, no re-encoding (<c>%41</c> stays <c>%41</c>), since a cache keys
+/// the request line exactly as it arrived. Every provider sends <see cref="Canonical"/> (or its parts);
+/// status replies and logs name <see cref="Url"/>, as the client sent it.
+/// </summary>
+public sealed record PurgeTarget
+{
+    private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
+    /// <summary>A target from its stored canonical form.</summary>
+    public PurgeTarget(string url, string canonical)
+    {
+        Url = url;
+        Canonical = canonical;
+        var schemeEnd = canonical.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+        {
+            throw new FormatException($"Not an absolute URL: {canonical}");
+        }
+
+        var authorityStart = schemeEnd + 3;
+        var pathStart = canonical.IndexOf('/', authorityStart);
+        Scheme = canonical[..schemeEnd];
+        Authority = pathStart < 0 ? canonical[authorityStart..] : canonical[authorityStart..pathStart];
+        PathAndQuery = pathStart < 0 ? "/" : canonical[pathStart..];
+    }
+
+    /// <summary>The URL as the client sent it.</summary>
+    public string Url { get; }
+
+    /// <summary><c>scheme://host[:port]/path?query</c>, as a cache keys it.</summary>
+    public string Canonical { get; }
+
+    /// <summary><c>http</c> or <c>https</c>.</summary>
+    public string Scheme { get; }
+
+    /// <summary>The lower-case host with its port when it is not the scheme's default: what a browser sends as <c>Host</c>.</summary>
+    public string Authority { get; }
+
+    /// <summary>The path and query exactly as accepted, from the first <c>/</c>.</summary>
+    public string PathAndQuery { get; }
+
+    /// <summary>The target of a URL that passed <see cref="UrlRules"/>.</summary>
+    public static PurgeTarget Of(string url) => new(url, Canonicalize(url));
+
+    /// <summary>
+    /// The canonical form of an absolute http(s) URL that passed <see cref="UrlRules"/> (no user
+    /// information, no fragment): scheme and host lower case, default port dropped, the rest verbatim.
+    /// </summary>
+    public static string Canonicalize(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+        {
+            throw new FormatException($"Not an absolute URL: {url}");
+        }
+
+        var scheme = url[..schemeEnd].ToLowerInvariant();
+        var authorityStart = schemeEnd + 3;
+        var authorityEnd = url.IndexOfAny(['/', '?'], authorityStart);
+        var authority = (authorityEnd < 0 ? url[authorityStart..] : url[authorityStart..authorityEnd]).ToLowerInvariant();
+        var rest = authorityEnd < 0 ? "" : url[authorityEnd..];
+        var colon = authority.LastIndexOf(':');
+        if (colon >= 0 && authority.LastIndexOf(']') < colon)
+        {
+            var port = authority[(colon + 1)..];
+            if ((scheme == "http" && port == "80") || (scheme == "https" && port == "443") || port.Length == 0)
+            {
+                authority = authority[..colon];
+            }
+        }
+
+        return $"{scheme}://{authority}{(rest.StartsWith('/') ? rest : "/" + rest)}";
+    }
+
+    /// <summary>The batch's targets: stored at accept; for batches stored before targets were, derived from the URLs.</summary>
+    public static IReadOnlyList<PurgeTarget> Of(NotificationBatch batch) =>
+        batch.Targets.Count == batch.Urls.Count
+            ? [.. batch.Urls.Select((url, i) => new PurgeTarget(url, batch.Targets[i]))]
+            : [.. batch.Urls.Select(Of)];
+
+    /// <summary>
+    /// An absolute URI on <paramref name="server"/> whose path and query go on the request line exactly
+    /// as given. <see cref="Uri"/> would otherwise rewrite them (<c>%41</c> to <c>A</c>, <c>%7e</c> to <c>~</c>),
+    /// and a purge of the rewritten line drops an object nobody requested while the real one stays cached.
+    /// </summary>
+    public static Uri VerbatimUri(Uri server, string pathAndQuery) =>
+        new(server.GetLeftPart(UriPartial.Authority) + pathAndQuery, Verbatim);
+}
