@@ -9,9 +9,16 @@ public sealed class DatabaseMigrator(IpsDbContext db, DatabaseSettings settings)
         [.. await db.Database.GetPendingMigrationsAsync(cancellationToken)];
 
     /// <summary>Applies every pending migration; returns their names.</summary>
+    /// <exception cref="MigrationRefusedException">The store holds data a pending migration cannot take; nothing was applied.</exception>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
         var pending = await PendingAsync(cancellationToken);
+        if (pending.Any(m => m.EndsWith("_CompanyRootsUniqueIgnoringCase", StringComparison.Ordinal))
+            && (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any())
+        {
+            await RefuseRootsDifferingInCaseAsync(cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
@@ -22,5 +29,26 @@ public sealed class DatabaseMigrator(IpsDbContext db, DatabaseSettings settings)
         }
 
         return pending;
+    }
+
+    /// <summary>
+    /// Roots that differ only in letter case (<c>Example</c>, <c>example</c>) would let one company's
+    /// admin purge the other's URLs, since URL paths are matched ignoring case. The unique index
+    /// that forbids them cannot be built while such a pair exists: say which, before touching anything.
+    /// </summary>
+    private async Task RefuseRootsDifferingInCaseAsync(CancellationToken cancellationToken)
+    {
+        var companies = await db.Companies.AsNoTracking().Select(c => new { c.Id, c.RootId }).ToListAsync(cancellationToken);
+        var clashes = companies
+            .GroupBy(c => c.RootId.ToLowerInvariant())
+            .Where(g => g.Count() > 1)
+            .Select(g => string.Join(" and ", g.OrderBy(c => c.Id).Select(c => $"'{c.RootId}' ({Companies.CompanyHandle.Format(c.Id)})")))
+            .ToList();
+        if (clashes.Count > 0)
+        {
+            throw new MigrationRefusedException(
+                $"cannot migrate: company roots {string.Join("; ", clashes)} differ only in letter case, so a URL could belong to both companies. "
+                + "Change one root in each pair (companies.root_id), then run the migration again.");
+        }
     }
 }

@@ -35,14 +35,33 @@ internal static class CompanyCommand
                 PublishHosts = [.. parse.GetValue(hosts)!.Select(PublishHost).Distinct()],
                 CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
             };
+            // Roots are unique ignoring case (a unique index on lower(root_id) backs this check): URL
+            // paths match roots ignoring case, so 'example' beside 'Example' would share its URLs.
             var db = services.GetRequiredService<IpsDbContext>();
-            if (await db.Companies.AnyAsync(c => c.RootId == company.RootId, ct))
+            var lower = company.RootId.ToLowerInvariant();
+            if (await db.Companies.AsNoTracking().FirstOrDefaultAsync(c => c.RootId.ToLower() == lower, ct) is { } existing)
             {
-                throw new CliException($"a company with root '{company.RootId}' exists already");
+                throw new CliException(RootTaken(company.RootId, existing));
             }
 
             db.Companies.Add(company);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Another command added a clashing root since the check: the unique index refused this one.
+                db.ChangeTracker.Clear();
+                var added = await db.Companies.AsNoTracking().FirstOrDefaultAsync(c => c.RootId.ToLower() == lower, ct);
+                if (added is null)
+                {
+                    throw;
+                }
+
+                throw new CliException(RootTaken(company.RootId, added));
+            }
+
             Console.WriteLine($"Added company '{company.Name}', root {company.RootId}, publish hosts {string.Join(", ", company.PublishHosts)}.");
             Console.WriteLine(company.Handle);
             return 0;
@@ -66,6 +85,11 @@ internal static class CompanyCommand
         }, cancellationToken));
         return command;
     }
+
+    private static string RootTaken(string root, Company existing) =>
+        existing.RootId == root
+            ? $"a company with root '{root}' exists already ({existing.Handle})"
+            : $"root '{root}' clashes with company {existing.Handle}'s root '{existing.RootId}': roots may not differ only in letter case, because URL paths match roots ignoring case";
 
     private static string Text(string? value, string option, int maxLength)
     {

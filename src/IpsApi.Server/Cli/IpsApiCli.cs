@@ -42,7 +42,7 @@ public static class IpsApiCli
             await Console.Error.WriteLineAsync($"ipsapi: {e.Message}");
             return 1;
         }
-        catch (Core.ConfigurationException e)
+        catch (Exception e) when (e is Core.ConfigurationException or Core.Persistence.MigrationRefusedException)
         {
             await Console.Error.WriteLineAsync($"ipsapi: {e.Message}");
             return 1;

@@ -105,6 +105,7 @@ public sealed class CliTests
         using var cli = new IpsApiProcess();
         var company = await cli.RunAsync(null, "company", "add", "--name", "JJ Esquire", "--root", "JJEsquire", "--publish-host", "Images.Esquire.test", "--publish-host", "cdn.esquire.test:8443");
         var duplicate = await cli.RunAsync(null, "company", "add", "--name", "Again", "--root", "JJEsquire", "--publish-host", "x.test");
+        var caseClash = await cli.RunAsync(null, "company", "add", "--name", "Lower", "--root", "jjESQUIRE", "--publish-host", "images.esquire.test");
         var user = await cli.RunAsync("a-long-password\n", "user", "add", "--email", "Admin@Esquire.test", "--role", "IpsCompanyAdmin", "--company", "c|1", "--password-stdin");
         var shortPassword = await cli.RunAsync("short\n", "user", "add", "--email", "b@esquire.test", "--role", "IpsAdmin", "--password-stdin");
         var companies = await cli.RunAsync(null, "company", "list");
@@ -112,10 +113,14 @@ public sealed class CliTests
 
         Assert.Equal(0, company.ExitCode);
         Assert.Equal("c|1", company.Out.TrimEnd().Split('\n')[^1]);
-        Assert.Equal((1, "ipsapi: a company with root 'JJEsquire' exists already"), (duplicate.ExitCode, duplicate.Err.Trim()));
+        Assert.Equal((1, "ipsapi: a company with root 'JJEsquire' exists already (c|1)"), (duplicate.ExitCode, duplicate.Err.Trim()));
+        Assert.Equal(
+            (1, "ipsapi: root 'jjESQUIRE' clashes with company c|1's root 'JJEsquire': roots may not differ only in letter case, because URL paths match roots ignoring case"),
+            (caseClash.ExitCode, caseClash.Err.Trim()));
         Assert.Equal(0, user.ExitCode);
         Assert.Equal(1, shortPassword.ExitCode);
         Assert.Contains("c|1\tJJEsquire\tJJ Esquire\timages.esquire.test,cdn.esquire.test:8443", companies.Out, StringComparison.Ordinal);
+        Assert.Equal(2, companies.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("admin@esquire.test\tIpsCompanyAdmin\tc|1", users.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("a-long-password", users.Out + user.Out + user.Err, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(cli.WorkingDirectory, "data", "ipsapi.db")));
