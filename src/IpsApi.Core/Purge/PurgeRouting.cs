@@ -34,12 +34,24 @@ public sealed class PurgeRouting
             origin = ["log"];
         }
 
+        // A company routed to no provider would see its requests Done with nothing purged.
         defaults = Tiers(origin, cdn);
+        if (defaults.Count == 0)
+        {
+            throw new ConfigurationException(
+                "Purge:Origin and Purge:Cdn name no purge provider: requests would be Done with nothing purged. Name one (varnish, akamai, fastly, or log to only record purges).");
+        }
+
         foreach (var (root, tiers) in purge.Companies)
         {
             perCompany[root] = Tiers(
                 Parse(tiers.Origin, $"Purge:Companies:{root}:Origin", configured) ?? origin,
                 Parse(tiers.Cdn, $"Purge:Companies:{root}:Cdn", configured) ?? cdn);
+            if (perCompany[root].Count == 0)
+            {
+                throw new ConfigurationException(
+                    $"Purge:Companies:{root}:Origin and Purge:Companies:{root}:Cdn leave company {root} with no purge provider: its requests would be Done with nothing purged. Name one (varnish, akamai, fastly, or log).");
+            }
         }
     }
 

@@ -79,6 +79,7 @@ public sealed class CliTests
     [InlineData("Soap__MaxRequestBodyBytes", "10", "ipsapi: bad configuration: Soap:MaxRequestBodyBytes must be from 4096 to 67108864.")]
     [InlineData("Purge__Cdn", "akamia", "ipsapi: Purge:Cdn names an unknown purge provider 'akamia' (known: akamai, fastly, log, varnish, or none).")]
     [InlineData("Purge__Origin", "varnish", "ipsapi: Purge:Origin names varnish, but Purge:Varnish:Nodes is empty.")]
+    [InlineData("Purge__Origin", "none", "ipsapi: Purge:Origin and Purge:Cdn name no purge provider: requests would be Done with nothing purged. Name one (varnish, akamai, fastly, or log to only record purges).")]
     [InlineData("Purge__Akamai__Host", "akab-x.purge.akamaiapis.net", "ipsapi: bad configuration: Purge:Akamai:ClientToken is required when Purge:Akamai:Host is set. Purge:Akamai:ClientSecret is required when Purge:Akamai:Host is set. Purge:Akamai:AccessToken is required when Purge:Akamai:Host is set.")]
     [InlineData("Purge__MaxAttempts", "0", "ipsapi: bad configuration: Purge:MaxAttempts must be from 1 to 100.")]
     public async Task Serve_WithABadSetting_StopsNamingTheKey(string variable, string value, string expected)
@@ -88,6 +89,17 @@ public sealed class CliTests
         Assert.Equal(1, exitCode);
         Assert.Equal(expected, error.Trim());
         Assert.DoesNotContain("No users yet", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Worker_ForACompanyRoutedToNoProvider_StopsNamingTheKeys()
+    {
+        using var cli = new IpsApiProcess(new Dictionary<string, string?> { ["Purge__Companies__Acme__Origin"] = "none" });
+        var (exitCode, _, error) = await cli.RunAsync(null, "worker");
+        Assert.Equal(1, exitCode);
+        Assert.Equal(
+            "ipsapi: Purge:Companies:Acme:Origin and Purge:Companies:Acme:Cdn leave company Acme with no purge provider: its requests would be Done with nothing purged. Name one (varnish, akamai, fastly, or log).",
+            error.Trim());
     }
 
     [Fact]

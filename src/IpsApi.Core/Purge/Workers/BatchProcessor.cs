@@ -101,6 +101,15 @@ public sealed partial class BatchProcessor(
         }
 
         var tiers = routing.For(company);
+        if (tiers.Count == 0)
+        {
+            // Refused at start where configuration shows it; never Done for a purge nobody made.
+            var reason = $"no purge provider is configured for company {company.Handle} (root {company.RootId}): see Purge:Origin, Purge:Cdn and Purge:Companies:{company.RootId}";
+            LogFailed(logger, batch.Id, batch.RequestId, InvalidationStatus.Error, "ipsapi", reason);
+            await FinishAsync(batch, queue.FailAsync(batch, InvalidationStatus.Error, batch.Attempt, BatchFailures.Format("ipsapi", PurgeOutcome.All(batch.Urls, 0, reason)), CancellationToken.None));
+            return;
+        }
+
         var byName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var targets = PurgeTarget.Of(batch);
         var settlesInSeconds = 0;
