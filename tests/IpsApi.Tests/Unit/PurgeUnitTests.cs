@@ -39,6 +39,20 @@ public sealed class PurgeUnitTests
         Assert.Equal(target, new PurgeTarget(url, target.Canonical));
     }
 
+    [Fact]
+    public void PurgeTargets_OfABatch_AreTheStoredOnes_OrDerivedForABatchStoredBeforeTargetsWere()
+    {
+        var stored = new IpsApi.Core.Invalidation.NotificationBatch
+        {
+            Urls = ["https://IMAGES.example.com/is/image/Root/a"],
+            Targets = ["https://images.example.com/is/image/Root/a"],
+        };
+        var older = new IpsApi.Core.Invalidation.NotificationBatch { Urls = ["https://IMAGES.example.com:443/is/image/Root/b"] };
+
+        Assert.Equal([new PurgeTarget(stored.Urls[0], stored.Targets[0])], PurgeTarget.Of(stored));
+        Assert.Equal([new PurgeTarget(older.Urls[0], "https://images.example.com/is/image/Root/b")], PurgeTarget.Of(older));
+    }
+
     [Theory]
     [InlineData("/is/image/Root/%41%7e")]
     [InlineData("/is/image/Root/a%20b?x=%2F&y=%zz")]

@@ -42,6 +42,40 @@ public sealed class CdnCacheInvalidationWireTests(PostgresServerFixture fixture)
             reply.Body);
     }
 
+    [Theory]
+    [InlineData("a{b}", "'{' at position")]
+    [InlineData("a|b", "'|' at position")]
+    [InlineData("a\"b", "'\"' at position")]
+    [InlineData("a%zz", "the '%' at position")]
+    public async Task CdnCacheInvalidation_UrlNoCacheHoldsAsWritten_FaultsWholeRequestNamingIt_NothingStored(string path, string why)
+    {
+        var company = await Server.AddCompanyAsync();
+        var good = PostgresServerFixture.Url(company, "good");
+        var bad = PostgresServerFixture.Url(company, path);
+        var reply = await Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), company.Handle, [good, bad]));
+
+        Assert.Equal(("ipsApiFault", 30001), (reply.Fault.Element, reply.Fault.Code));
+        Assert.Contains($"1 of 2 URLs refused; nothing was invalidated. URL 2 '{bad}': ", reply.Fault.Reason, StringComparison.Ordinal);
+        Assert.Contains(why, reply.Fault.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await Server.WithDbAsync(db => db.InvalidationRequests.CountAsync(r => r.CompanyId == company.Id)));
+    }
+
+    [Fact]
+    public async Task CdnCacheInvalidation_Accepted_StoresTheCanonicalPurgeTargetBesideEachUrlAsSent()
+    {
+        var company = await Server.AddCompanyAsync();
+        var host = company.PublishHosts[0];
+        string[] urls = [$"HTTPS://{host.ToUpperInvariant()}:443/is/image/{company.RootId}/%41", $"https://{host}/is/image/{company.RootId}/%41", $"http://{host}:80/is/image/{company.RootId}/b?x=%7e"];
+
+        var reply = await Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), company.Handle, urls));
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        var batch = await Server.WithDbAsync(db => db.NotificationBatches.AsNoTracking().SingleAsync(b => b.CompanyId == company.Id));
+        Assert.Equal([urls[0], urls[2]], batch.Urls);
+        Assert.Equal([$"https://{host}/is/image/{company.RootId}/%41", $"http://{host}/is/image/{company.RootId}/b?x=%7e"], batch.Targets);
+        Assert.Equal(2, batch.UrlCount);
+    }
+
     [Fact]
     public async Task CdnCacheInvalidation_Accepted_StoresRequestBatchesAndAuditInOneGo()
     {
