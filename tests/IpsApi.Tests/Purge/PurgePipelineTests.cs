@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using IpsApi.Core.Invalidation;
+using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Purge.Queue;
 using IpsApi.Tests.Support;
@@ -135,21 +136,25 @@ public sealed class PurgePipelineTests
     }
 
     [Fact]
-    public async Task EstimatedSeconds_CountsTheBacklogAheadAtTheDrainRate()
+    public async Task EstimatedSeconds_CountsTheBacklogAheadAtTheDrainRate_ReadAtMostOnceASecond()
     {
-        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?>
-        {
-            ["Purge:Workers"] = "0",
-            ["Purge:AssumedUrlsPerSecond"] = "100",
-        });
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var stack = await PurgeStack.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Purge:Workers"] = "0",
+                ["Purge:AssumedUrlsPerSecond"] = "100",
+            },
+            clock);
 
         var first = await stack.AcceptAsync([.. Enumerable.Range(0, 1000).Select(i => stack.Url($"img-{i}"))]);
-        await Task.Delay(BacklogEstimatorRefresh);
-        var second = await stack.AcceptAsync(stack.Url("late"));
+        var sameSecond = await stack.AcceptAsync(stack.Url("early"));
+        clock.Advance(BacklogEstimatorRefresh);
+        var nextSecond = await stack.AcceptAsync(stack.Url("late"));
 
-        // Nothing was queued ahead of the first; 1000 URLs are ahead of the second, at 100 URLs/s.
-        Assert.Equal("1", first.Value("estimatedSeconds"));
-        Assert.Equal("11", second.Value("estimatedSeconds"));
+        // Nothing was queued ahead of the first, and within the same second the figures are not
+        // read again; a second later 1001 URLs are ahead of the last one, at 100 URLs/s.
+        Assert.Equal(("1", "1", "11"), (first.Value("estimatedSeconds"), sameSecond.Value("estimatedSeconds"), nextSecond.Value("estimatedSeconds")));
     }
 
     [Fact]
@@ -214,23 +219,57 @@ public sealed class PurgePipelineTests
     }
 
     [Fact]
-    public async Task Claim_ConcurrentWorkers_NeverTakeTheSameBatch()
+    public async Task Claim_WhileOtherClaimsAreUncommitted_TakesTheNextBatchAtOnce_NeverTheSameOne()
     {
         await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?> { ["Purge:Workers"] = "0" });
         await stack.AcceptAsync([.. Enumerable.Range(0, 250).Select(i => stack.Url($"img-{i}"))]);
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
+        // Four workers claim one after the other, each inside a transaction kept open until all
+        // have claimed: every claim runs while the earlier ones still hold their batch's row lock.
+        // A claim that waits for such a lock instead of passing over it would wait for ever;
+        // it is given a few seconds.
+        var workers = new List<AsyncServiceScope>();
+        try
         {
-            await using var scope = stack.Server.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<BatchQueue>().ClaimAsync(CancellationToken.None);
-        }));
+            var claims = new List<NotificationBatch?>();
+            for (var worker = 1; worker <= 4; worker++)
+            {
+                var scope = stack.Server.Services.CreateAsyncScope();
+                workers.Add(scope);
+                await scope.ServiceProvider.GetRequiredService<IpsDbContext>().Database.BeginTransactionAsync();
+                using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    claims.Add(await scope.ServiceProvider.GetRequiredService<BatchQueue>().ClaimAsync(bounded.Token));
+                }
+                catch (OperationCanceledException)
+                {
+                    Assert.Fail($"claim {worker} waited for a batch an uncommitted claim holds instead of taking the next one");
+                }
+            }
 
-        var claimed = claims.Where(c => c is not null).Select(c => c!.Id).ToList();
-        Assert.Equal(3, claimed.Count);
-        Assert.Equal(3, claimed.Distinct().Count());
+            foreach (var scope in workers)
+            {
+                await scope.ServiceProvider.GetRequiredService<IpsDbContext>().Database.CommitTransactionAsync();
+            }
+
+            var batches = await stack.Server.WithDbAsync(db => db.NotificationBatches.AsNoTracking().OrderBy(b => b.Id).ToListAsync());
+            Assert.Equal(3, batches.Count);
+            Assert.Null(claims[3]);
+            Assert.Equal(batches.Select(b => b.Id), claims.Take(3).Select(c => c!.Id).Order());
+            Assert.Equal(claims.Take(3).OrderBy(c => c!.Id).Select(c => (c!.LeaseToken, 1)), batches.Select(b => (b.LeaseToken, b.UnfinishedClaims)));
+        }
+        finally
+        {
+            foreach (var scope in workers)
+            {
+                await scope.DisposeAsync();
+            }
+        }
     }
 
-    private static readonly TimeSpan BacklogEstimatorRefresh = TimeSpan.FromMilliseconds(1100);
+    /// <summary>How long the estimator keeps the queue figures it read.</summary>
+    private static readonly TimeSpan BacklogEstimatorRefresh = TimeSpan.FromSeconds(1);
 
     private static Dictionary<string, string?> Tiers(string origin, string cdn) => new() { ["Purge:Origin"] = origin, ["Purge:Cdn"] = cdn };
 }

@@ -35,8 +35,15 @@ public sealed class PurgeStack : IAsyncDisposable
     public static Task<PurgeStack> StartAsync(IDictionary<string, string?> configuration, params IPurgeProvider[] providers) =>
         StartOnAsync(null, configuration, providers);
 
-    /// <summary>As <see cref="StartAsync"/>, on the given database (left in place) or a new one (dropped after).</summary>
-    public static async Task<PurgeStack> StartOnAsync(string? database, IDictionary<string, string?> configuration, params IPurgeProvider[] providers)
+    /// <summary>As <see cref="StartAsync(IDictionary{string, string?}, IPurgeProvider[])"/>, on a clock that moves only when the test moves it.</summary>
+    public static Task<PurgeStack> StartAsync(IDictionary<string, string?> configuration, TimeProvider clock) =>
+        StartOnAsync(null, configuration, [], clock);
+
+    /// <summary>As <see cref="StartAsync(IDictionary{string, string?}, IPurgeProvider[])"/>, on the given database (left in place) or a new one (dropped after).</summary>
+    public static Task<PurgeStack> StartOnAsync(string? database, IDictionary<string, string?> configuration, params IPurgeProvider[] providers) =>
+        StartOnAsync(database, configuration, providers, null);
+
+    private static async Task<PurgeStack> StartOnAsync(string? database, IDictionary<string, string?> configuration, IPurgeProvider[] providers, TimeProvider? clock)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -56,6 +63,11 @@ public sealed class PurgeStack : IAsyncDisposable
             foreach (var provider in providers)
             {
                 services.AddSingleton(provider);
+            }
+
+            if (clock is not null)
+            {
+                services.AddSingleton(clock);
             }
         });
         var company = await server.AddCompanyAsync();

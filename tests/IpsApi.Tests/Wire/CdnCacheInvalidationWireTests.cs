@@ -198,13 +198,22 @@ public sealed class CdnCacheInvalidationWireTests(PostgresServerFixture fixture)
     }
 
     [Fact]
-    public async Task CdnCacheInvalidation_SixEmailAddresses_FaultsWith30003()
+    public async Task CdnCacheInvalidation_SixEmailAddresses_FaultsWith30003AndStoresNothing()
     {
+        var company = await Server.AddCompanyAsync();
         var items = string.Concat(Enumerable.Range(0, 6).Select(i => $"<ns:items>u{i}@example.test</ns:items>"));
-        var reply = await Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), fixture.CompanyA.Handle,
-            [PostgresServerFixture.Url(fixture.CompanyA, "a")], $"<ns:emailConfirmation><ns:ccOthersArray>{items}</ns:ccOthersArray></ns:emailConfirmation>"));
-        Assert.Equal(("ipsApiFault", 30003), (reply.Fault.Element, reply.Fault.Code));
-        Assert.Contains("ccOthersArray", reply.Fault.Reason, StringComparison.Ordinal);
+        var reply = await Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), company.Handle,
+            [PostgresServerFixture.Url(company, "a")], $"<ns:emailConfirmation><ns:ccOthersArray>{items}</ns:ccOthersArray></ns:emailConfirmation>"));
+
+        // The schema allows five items in ccOthersArray: the sixth is refused before the call runs.
+        Assert.Equal(HttpStatusCode.InternalServerError, reply.Status);
+        var (element, code, reason) = reply.Fault;
+        Assert.Equal(("ipsApiFault", 30003), (element, code));
+        Assert.StartsWith(
+            $"The request does not match the IpsApi schema: The element 'ccOthersArray' in namespace '{Envelopes.BodyNs}' has invalid child element 'items'",
+            reason,
+            StringComparison.Ordinal);
+        Assert.Equal(0, await CountRowsAsync(company.Id));
     }
 
     private Task<SoapReply> Accept(TestUser user, IpsApi.Core.Companies.Company company, params string[] paths) =>

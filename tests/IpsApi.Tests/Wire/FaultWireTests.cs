@@ -1,5 +1,6 @@
 using System.Net;
 using IpsApi.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 
 namespace IpsApi.Tests.Wire;
 
@@ -208,11 +209,17 @@ public sealed class FaultWireTests(PostgresServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task OperationSuffixPost_IsNotDispatched()
+    public async Task OperationSuffixPost_IsNotFound_AndNothingIsStored()
     {
+        var company = await Server.AddCompanyAsync();
+
         var response = await Server.Http.PostAsync("/scene7/services/IpsApiService/cdnCacheInvalidation",
-            new StringContent(OneUrl(fixture.CompanyA), System.Text.Encoding.UTF8, "text/xml"));
-        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+            new StringContent(OneUrl(company), System.Text.Encoding.UTF8, "text/xml"));
+
+        // Only the service address itself is the SOAP endpoint: a longer path is no address of
+        // this server, so plain HTTP 404 with an empty body, not a SOAP reply or fault.
+        Assert.Equal((HttpStatusCode.NotFound, ""), (response.StatusCode, await response.Content.ReadAsStringAsync()));
+        Assert.Equal(0, await Server.WithDbAsync(db => db.InvalidationRequests.CountAsync(r => r.CompanyId == company.Id)));
     }
 
     [Fact]
