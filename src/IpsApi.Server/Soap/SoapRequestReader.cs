@@ -91,7 +91,6 @@ public sealed class SoapRequestReader(RequestSchemas schemas)
             switch (reader.NamespaceURI, reader.LocalName)
             {
                 case (IpsApiNamespaces.Common, "authHeader"):
-                    headers.HasAuthHeader = true;
                     ReadAuthHeader(reader, headers);
                     break;
                 case (IpsApiNamespaces.Legacy, "AuthUser"):
@@ -109,7 +108,11 @@ public sealed class SoapRequestReader(RequestSchemas schemas)
         reader.ReadEndElement();
     }
 
-    /// <summary>Children in the header namespace or none (some toolkits leave them unqualified), in any order.</summary>
+    /// <summary>
+    /// Children in the header namespace or none (some toolkits leave them unqualified), in any order. An
+    /// authHeader with neither user nor password (JAX-WS writes a null header as <c>xsi:nil="true"</c>) counts
+    /// as absent, so HTTP Basic or the 401 challenge applies.
+    /// </summary>
     private static void ReadAuthHeader(XmlReader reader, AuthHeaderValues headers)
     {
         if (reader.IsEmptyElement)
@@ -129,8 +132,8 @@ public sealed class SoapRequestReader(RequestSchemas schemas)
 
             switch (reader.LocalName)
             {
-                case "user": headers.User = reader.ReadElementContentAsString(); break;
-                case "password": headers.Password = reader.ReadElementContentAsString(); break;
+                case "user": headers.User = reader.ReadElementContentAsString(); headers.HasAuthHeader = true; break;
+                case "password": headers.Password = reader.ReadElementContentAsString(); headers.HasAuthHeader = true; break;
                 case "locale": headers.Locale = reader.ReadElementContentAsString(); break;
                 case "appName": headers.AppName = reader.ReadElementContentAsString(); break;
                 case "appVersion": headers.AppVersion = reader.ReadElementContentAsString(); break;
