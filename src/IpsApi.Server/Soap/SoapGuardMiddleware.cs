@@ -22,7 +22,9 @@ public sealed partial class SoapGuardMiddleware(
     IOptions<SoapEndpointOptions> options,
     ILogger<SoapGuardMiddleware> logger)
 {
+    private const string ParamSuffix = "Param";
     private static readonly byte[] Doctype = "<!DOCTYPE"u8.ToArray();
+    private static readonly char[] ActionSeparators = ['#', '/', ':'];
     private readonly long maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
     public async Task InvokeAsync(HttpContext http, CredentialVerifier verifier, IpsDbContext db)
@@ -121,7 +123,7 @@ public sealed partial class SoapGuardMiddleware(
         var operation = request.Operation!;
         RequestLog.Operation(http, operation);
         var action = SoapAction(http.Request, version);
-        if (!string.IsNullOrEmpty(action) && action != operation)
+        if (!string.IsNullOrEmpty(action) && ActionOperation(action) != operation)
         {
             await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidRequestXml(
                 $"SOAPAction '{action}' names a different operation than the body element '{request.BodyElement!.Name}' ({operation})."));
@@ -135,6 +137,8 @@ public sealed partial class SoapGuardMiddleware(
             http.Request.Headers.AcceptEncoding = default;
         }
 
+        // SoapCore is told the operation by name, whatever form the client's action took (it reads this
+        // header before SOAP 1.2's action parameter).
         http.Request.Headers["SOAPAction"] = "\"" + operation + "\"";
         http.Request.Body = new MemoryStream(body.Array!, body.Offset, body.Count, writable: false);
         http.Request.ContentLength = body.Count;
@@ -167,6 +171,17 @@ public sealed partial class SoapGuardMiddleware(
         }
 
         return action?.Trim().Trim('"');
+    }
+
+    /// <summary>
+    /// The operation an action names: its last segment after '#', '/' or ':', so that a bare name,
+    /// <c>ns#name</c>, <c>ns/name</c> and <c>urn:name</c> all name it, without the <c>Param</c> suffix
+    /// of SOAP::Lite's default (<c>namespace#cdnCacheInvalidationParam</c>, the body element's name).
+    /// </summary>
+    private static string ActionOperation(string action)
+    {
+        var name = action[(action.LastIndexOfAny(ActionSeparators) + 1)..];
+        return name.EndsWith(ParamSuffix, StringComparison.Ordinal) ? name[..^ParamSuffix.Length] : name;
     }
 
     /// <summary>authHeader, then the legacy headers, then HTTP Basic; null when the request carries none at all.</summary>
