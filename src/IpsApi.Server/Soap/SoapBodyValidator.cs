@@ -122,9 +122,10 @@ internal static class SoapBodyValidator
             reader.MoveToElement();
         }
 
-        // The declared type decides; xsi:type is checked against it below instead of replacing it.
+        // The declared type decides; xsi:type is checked against it below instead of replacing it. An element
+        // without one sits where the validator already reported a problem: it stopped assessing there.
         validator.ValidateElement(reader.LocalName, reader.NamespaceURI, info, null, xsiNil, null, null);
-        if (xsiType is not null && !AcceptsXsiType(reader, xsiType, info.SchemaType))
+        if (xsiType is not null && (info.SchemaType is not null || problems.Count == 0) && !AcceptsXsiType(reader, xsiType, info.SchemaType))
         {
             Add(problems, string.Create(CultureInfo.InvariantCulture,
                 $"The xsi:type '{xsiType}' of element '{reader.Name}' is not accepted: {AcceptedXsiTypes} (line {lineInfo?.LineNumber}, position {lineInfo?.LinePosition})"));
