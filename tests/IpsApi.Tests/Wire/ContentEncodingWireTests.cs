@@ -56,6 +56,17 @@ public sealed class ContentEncodingWireTests(PostgresServerFixture fixture) : IC
     }
 
     [Fact]
+    public async Task GzipBodyWithADoctype_IsRefusedAsAPlainOneIs()
+    {
+        var envelope = "<?xml version=\"1.0\"?><!DOCTYPE foo [<!ENTITY e \"x\">]>"
+            + Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), "&e;", [PostgresServerFixture.Url(fixture.CompanyA, "a")]).Replace("&amp;e;", "&e;", StringComparison.Ordinal);
+
+        var reply = await Server.PostEncodedAsync(ContentCodings.Encode(Encoding.UTF8.GetBytes(envelope), "gzip"), "gzip");
+
+        Assert.Equal(("ipsApiFault", 30003, "DOCTYPE declarations are not accepted in requests."), reply.Fault);
+    }
+
+    [Fact]
     public async Task GzipBody_DecodedJustOverTheLimit_Is413()
     {
         var limit = IpsApi.Server.Soap.SoapEndpointOptions.DefaultMaxRequestBodyBytes;
