@@ -23,5 +23,6 @@ public sealed class AuthHeaderValues
     /// <summary>Legacy <c>AuthPassword</c> header.</summary>
     public string? LegacyPassword { get; set; }
 
+    /// <summary>Whether an authHeader carried a user or a password; a nil or empty one counts as absent.</summary>
     public bool HasAuthHeader { get; set; }
 }

@@ -22,6 +22,7 @@ public static class SoapFaultWriter
 
     public static byte[] Write(SoapVersion version, IpsFault fault)
     {
+        var reason = XmlSafe(fault.Reason);
         using var buffer = new MemoryStream();
         using (var xml = XmlWriter.Create(buffer, Settings))
         {
@@ -32,9 +33,9 @@ public static class SoapFaultWriter
             if (version == SoapVersion.Soap11)
             {
                 xml.WriteElementString("faultcode", fault.IsServerFault ? "soapenv:Server" : "soapenv:Client");
-                xml.WriteElementString("faultstring", fault.Reason);
+                xml.WriteElementString("faultstring", reason);
                 xml.WriteStartElement("detail");
-                WriteDetail(xml, fault);
+                WriteDetail(xml, fault, reason);
                 xml.WriteEndElement();
             }
             else
@@ -45,11 +46,11 @@ public static class SoapFaultWriter
                 xml.WriteStartElement("soapenv", "Reason", env);
                 xml.WriteStartElement("soapenv", "Text", env);
                 xml.WriteAttributeString("xml", "lang", null, "en");
-                xml.WriteString(fault.Reason);
+                xml.WriteString(reason);
                 xml.WriteEndElement();
                 xml.WriteEndElement();
                 xml.WriteStartElement("soapenv", "Detail", env);
-                WriteDetail(xml, fault);
+                WriteDetail(xml, fault, reason);
                 xml.WriteEndElement();
             }
 
@@ -64,7 +65,46 @@ public static class SoapFaultWriter
     public static string ContentType(SoapVersion version) =>
         version == SoapVersion.Soap12 ? "application/soap+xml; charset=utf-8" : "text/xml; charset=utf-8";
 
-    private static void WriteDetail(XmlWriter xml, IpsFault fault)
+    /// <summary>
+    /// The text with every character XML 1.0 cannot carry replaced by U+FFFD: control characters other than
+    /// tab, line feed and carriage return (a parser's message quotes the byte it choked on), U+FFFE, U+FFFF
+    /// and lone surrogates. Without this the writer throws and the caller gets an empty 500.
+    /// </summary>
+    public static string XmlSafe(string text)
+    {
+        var i = 0;
+        while (i < text.Length && XmlConvert.IsXmlChar(text[i]))
+        {
+            i++;
+        }
+
+        if (i == text.Length)
+        {
+            return text;
+        }
+
+        var safe = new StringBuilder(text.Length).Append(text, 0, i);
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (XmlConvert.IsXmlChar(c))
+            {
+                safe.Append(c);
+            }
+            else if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], c))
+            {
+                safe.Append(c).Append(text[++i]);
+            }
+            else
+            {
+                safe.Append('\uFFFD');
+            }
+        }
+
+        return safe.ToString();
+    }
+
+    private static void WriteDetail(XmlWriter xml, IpsFault fault, string reason)
     {
         var element = fault.Kind switch
         {
@@ -74,7 +114,7 @@ public static class SoapFaultWriter
         };
         xml.WriteStartElement(element, IpsApiNamespaces.Common);
         xml.WriteElementString("code", IpsApiNamespaces.Common, fault.Code.ToString(CultureInfo.InvariantCulture));
-        xml.WriteElementString("reason", IpsApiNamespaces.Common, fault.Reason);
+        xml.WriteElementString("reason", IpsApiNamespaces.Common, reason);
         xml.WriteEndElement();
     }
 }

@@ -11,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace IpsApi.Server.Soap;
 
 /// <summary>
-/// Everything a SOAP request must pass before SoapCore dispatches it: the size limit, no DOCTYPE,
+/// Everything a SOAP request must pass before SoapCore dispatches it: a content coding it can decode,
+/// the size limit (on the decoded body), no DOCTYPE,
 /// a readable envelope, credentials (spec §2), a body valid by the shipped XSD, and a SOAPAction
 /// that agrees with the body element. The body element decides the operation; SoapCore is told
 /// which by the SOAPAction it sees. Faults here are written directly, in the request's SOAP version.
@@ -22,7 +23,9 @@ public sealed partial class SoapGuardMiddleware(
     IOptions<SoapEndpointOptions> options,
     ILogger<SoapGuardMiddleware> logger)
 {
+    private const string ParamSuffix = "Param";
     private static readonly byte[] Doctype = "<!DOCTYPE"u8.ToArray();
+    private static readonly char[] ActionSeparators = ['#', '/', ':'];
     private readonly long maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
     public async Task InvokeAsync(HttpContext http, CredentialVerifier verifier, IpsDbContext db)
@@ -36,7 +39,26 @@ public sealed partial class SoapGuardMiddleware(
         }
 
         var version = transport.Value;
-        if (await ReadBodyAsync(http) is not { } body)
+        if (RequestBodyReader.ContentCoding(http.Request.Headers.ContentEncoding) is not { } coding)
+        {
+            await WriteFaultAsync(http, version, StatusCodes.Status415UnsupportedMediaType, IpsFault.InvalidRequestXml(
+                $"Content-Encoding '{http.Request.Headers.ContentEncoding}' is not supported: send the body as it is, gzip- or deflate-encoded."));
+            return;
+        }
+
+        ArraySegment<byte>? read;
+        try
+        {
+            read = await ReadBodyAsync(http, coding);
+        }
+        catch (InvalidDataException)
+        {
+            await WriteFaultAsync(http, version, StatusCodes.Status500InternalServerError, IpsFault.InvalidRequestXml(
+                $"The request body is not valid {coding} data, as its Content-Encoding says."));
+            return;
+        }
+
+        if (read is not { } body)
         {
             await WriteFaultAsync(http, version, StatusCodes.Status413PayloadTooLarge, IpsFault.InvalidRequestXml(
                 $"The request body is larger than {maxBodyBytes} bytes, the most a request of 1000 URLs needs."));
@@ -121,7 +143,7 @@ public sealed partial class SoapGuardMiddleware(
         var operation = request.Operation!;
         RequestLog.Operation(http, operation);
         var action = SoapAction(http.Request, version);
-        if (!string.IsNullOrEmpty(action) && action != operation)
+        if (!string.IsNullOrEmpty(action) && ActionOperation(action) != operation)
         {
             await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidRequestXml(
                 $"SOAPAction '{action}' names a different operation than the body element '{request.BodyElement!.Name}' ({operation})."));
@@ -135,7 +157,10 @@ public sealed partial class SoapGuardMiddleware(
             http.Request.Headers.AcceptEncoding = default;
         }
 
+        // SoapCore is told the operation by name, whatever form the client's action took (it reads this
+        // header before SOAP 1.2's action parameter).
         http.Request.Headers["SOAPAction"] = "\"" + operation + "\"";
+        http.Request.Headers.ContentEncoding = default;
         http.Request.Body = new MemoryStream(body.Array!, body.Offset, body.Count, writable: false);
         http.Request.ContentLength = body.Count;
         await next(http);
@@ -167,6 +192,17 @@ public sealed partial class SoapGuardMiddleware(
         }
 
         return action?.Trim().Trim('"');
+    }
+
+    /// <summary>
+    /// The operation an action names: its last segment after '#', '/' or ':', so that a bare name,
+    /// <c>ns#name</c>, <c>ns/name</c> and <c>urn:name</c> all name it, without the <c>Param</c> suffix
+    /// of SOAP::Lite's default (<c>namespace#cdnCacheInvalidationParam</c>, the body element's name).
+    /// </summary>
+    private static string ActionOperation(string action)
+    {
+        var name = action[(action.LastIndexOfAny(ActionSeparators) + 1)..];
+        return name.EndsWith(ParamSuffix, StringComparison.Ordinal) ? name[..^ParamSuffix.Length] : name;
     }
 
     /// <summary>authHeader, then the legacy headers, then HTTP Basic; null when the request carries none at all.</summary>
@@ -218,8 +254,9 @@ public sealed partial class SoapGuardMiddleware(
         return null;
     }
 
-    /// <summary>The whole body, or null when it is larger than the limit.</summary>
-    private async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext http)
+    /// <summary>The whole body, decoded, or null when it is larger than the limit (before or after decoding).</summary>
+    /// <exception cref="InvalidDataException">The body is not valid data of its <paramref name="coding"/>.</exception>
+    private async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext http, string coding)
     {
         if (http.Request.ContentLength > maxBodyBytes)
         {
@@ -232,22 +269,19 @@ public sealed partial class SoapGuardMiddleware(
             sizeFeature.MaxRequestBodySize = maxBodyBytes;
         }
 
-        var buffer = new MemoryStream(http.Request.ContentLength is { } length ? (int)length : 16 * 1024);
+        ArraySegment<byte>? body;
         try
         {
-            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            body = await RequestBodyReader.ReadAsync(http.Request.Body, maxBodyBytes, http.RequestAborted);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return null;
         }
 
-        if (buffer.Length > maxBodyBytes)
-        {
-            return null;
-        }
-
-        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return body is { } encoded && coding != "identity"
+            ? await RequestBodyReader.DecodeAsync(encoded, coding, maxBodyBytes, http.RequestAborted)
+            : body;
     }
 
     private static async Task WriteFaultAsync(HttpContext http, SoapVersion version, int status, IpsFault fault)

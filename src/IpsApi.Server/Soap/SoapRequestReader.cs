@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Xml;
-using System.Xml.Schema;
 using IpsApi.Contracts;
 
 namespace IpsApi.Server.Soap;
@@ -11,8 +10,6 @@ namespace IpsApi.Server.Soap;
 /// </summary>
 public sealed class SoapRequestReader(RequestSchemas schemas)
 {
-    private const int ProblemsKept = 5;
-
     private static readonly Dictionary<XmlQualifiedName, string> Operations = new()
     {
         [new XmlQualifiedName("cdnCacheInvalidationParam", IpsApiNamespaces.Body)] = OperationNames.CdnCacheInvalidation,
@@ -70,7 +67,7 @@ public sealed class SoapRequestReader(RequestSchemas schemas)
         }
 
         request.Operation = operation;
-        Validate(reader, request.Problems);
+        SoapBodyValidator.Validate(reader, schemas.Set, request.Problems);
         reader.MoveToContent();
         if (reader.NodeType == XmlNodeType.Element)
         {
@@ -78,53 +75,6 @@ public sealed class SoapRequestReader(RequestSchemas schemas)
         }
 
         return request;
-    }
-
-    private void Validate(XmlReader reader, List<string> problems)
-    {
-        var settings = new XmlReaderSettings
-        {
-            ValidationType = ValidationType.Schema,
-            Schemas = schemas.Set,
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            ValidationFlags = XmlSchemaValidationFlags.ReportValidationWarnings,
-        };
-        var urlItems = 0;
-        var path = new string[64];
-        settings.ValidationEventHandler += (_, e) =>
-        {
-            if (problems.Count < ProblemsKept)
-            {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{e.Message} (line {e.Exception.LineNumber}, position {e.Exception.LinePosition})"));
-            }
-        };
-
-        using (var subtree = reader.ReadSubtree())
-        using (var validating = XmlReader.Create(subtree, settings))
-        {
-            while (validating.Read())
-            {
-                if (validating.NodeType != XmlNodeType.Element || validating.Depth >= path.Length)
-                {
-                    continue;
-                }
-
-                path[validating.Depth] = validating.LocalName;
-                if (validating.Depth == 2 && path[1] == "urlArray" && validating.LocalName == "items")
-                {
-                    urlItems++;
-                }
-            }
-        }
-
-        if (urlItems > Core.Invalidation.InvalidationOptions.MaxUrlsPerRequest)
-        {
-            problems.Insert(0, string.Create(CultureInfo.InvariantCulture,
-                $"urlArray holds {urlItems} items; at most {Core.Invalidation.InvalidationOptions.MaxUrlsPerRequest} URLs may be invalidated in one request."));
-        }
-
-        reader.Read();
     }
 
     private static void ReadHeaders(XmlReader reader, AuthHeaderValues headers)
@@ -141,7 +91,6 @@ public sealed class SoapRequestReader(RequestSchemas schemas)
             switch (reader.NamespaceURI, reader.LocalName)
             {
                 case (IpsApiNamespaces.Common, "authHeader"):
-                    headers.HasAuthHeader = true;
                     ReadAuthHeader(reader, headers);
                     break;
                 case (IpsApiNamespaces.Legacy, "AuthUser"):
@@ -159,7 +108,11 @@ public sealed class SoapRequestReader(RequestSchemas schemas)
         reader.ReadEndElement();
     }
 
-    /// <summary>Children in the header namespace or none (some toolkits leave them unqualified), in any order.</summary>
+    /// <summary>
+    /// Children in the header namespace or none (some toolkits leave them unqualified), in any order. An
+    /// authHeader with neither user nor password (JAX-WS writes a null header as <c>xsi:nil="true"</c>) counts
+    /// as absent, so HTTP Basic or the 401 challenge applies.
+    /// </summary>
     private static void ReadAuthHeader(XmlReader reader, AuthHeaderValues headers)
     {
         if (reader.IsEmptyElement)
@@ -179,8 +132,8 @@ public sealed class SoapRequestReader(RequestSchemas schemas)
 
             switch (reader.LocalName)
             {
-                case "user": headers.User = reader.ReadElementContentAsString(); break;
-                case "password": headers.Password = reader.ReadElementContentAsString(); break;
+                case "user": headers.User = reader.ReadElementContentAsString(); headers.HasAuthHeader = true; break;
+                case "password": headers.Password = reader.ReadElementContentAsString(); headers.HasAuthHeader = true; break;
                 case "locale": headers.Locale = reader.ReadElementContentAsString(); break;
                 case "appName": headers.AppName = reader.ReadElementContentAsString(); break;
                 case "appVersion": headers.AppVersion = reader.ReadElementContentAsString(); break;

@@ -38,4 +38,31 @@ public static class Envelopes
         $"<soapenv:Envelope xmlns:soapenv=\"{envelopeNs}\"><soapenv:Header>{header}</soapenv:Header><soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>";
 
     public static string Escape(string text) => SecurityElement.Escape(text);
+
+    /// <summary>SOAP::Lite's default SOAPAction: the body namespace, '#', and the body element's name.</summary>
+    public static string SoapLiteAction(string bodyElement) => $"\"{BodyNs}#{bodyElement}\"";
+
+    /// <summary>
+    /// An envelope as Perl SOAP::Lite writes it: <c>xsd</c>, <c>xsi</c> and <c>soapenc</c> declared on the Envelope,
+    /// default namespaces on the elements, and every simple value typed with <c>xsi:type</c>.
+    /// </summary>
+    public static string SoapLite(string header, string body) =>
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+        + $"<soap:Envelope xmlns:soap=\"{Soap11}\" xmlns:soapenc=\"http://schemas.xmlsoap.org/soap/encoding/\" "
+        + "xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+        + "soap:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\">"
+        + $"<soap:Header>{header}</soap:Header><soap:Body>{body}</soap:Body></soap:Envelope>";
+
+    public static string SoapLiteAuthHeader(TestUser user) =>
+        $"<authHeader xmlns=\"{CommonNs}\"><user xsi:type=\"xsd:string\">{Escape(user.Email)}</user>"
+        + $"<password xsi:type=\"xsd:string\">{Escape(user.Password)}</password></authHeader>";
+
+    public static string SoapLiteInvalidate(TestUser user, string companyHandle, IEnumerable<string> urls, string extraParams = "") =>
+        SoapLite(SoapLiteAuthHeader(user),
+            $"<cdnCacheInvalidationParam xmlns=\"{BodyNs}\"><companyHandle xsi:type=\"xsd:string\">{Escape(companyHandle)}</companyHandle>"
+            + $"<urlArray>{string.Concat(urls.Select(u => $"<items xsi:type=\"xsd:anyURI\">{Escape(u)}</items>"))}</urlArray>{extraParams}</cdnCacheInvalidationParam>");
+
+    public static string SoapLiteStatus(TestUser user, string handle) =>
+        SoapLite(SoapLiteAuthHeader(user),
+            $"<getCdnCacheInvalidationStatusParam xmlns=\"{BodyNs}\"><invalidationHandle xsi:type=\"xsd:string\">{Escape(handle)}</invalidationHandle></getCdnCacheInvalidationStatusParam>");
 }

@@ -61,6 +61,42 @@ public sealed class AuthenticationWireTests(PostgresServerFixture fixture) : ICl
         Assert.Equal(("authenticationFault", 10000, "No credentials: authHeader must carry user and password."), reply.Fault);
     }
 
+    [Theory]
+    [InlineData("<auth:authHeader xmlns:auth=\"http://www.scene7.com/IpsApi/xsd\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"true\"/>")]
+    [InlineData("<auth:authHeader xmlns:auth=\"http://www.scene7.com/IpsApi/xsd\"/>")]
+    [InlineData("<auth:authHeader xmlns:auth=\"http://www.scene7.com/IpsApi/xsd\"></auth:authHeader>")]
+    [InlineData("<auth:authHeader xmlns:auth=\"http://www.scene7.com/IpsApi/xsd\"><auth:appName>JAX-WS</auth:appName></auth:authHeader>")]
+    public async Task NilOrEmptyAuthHeader_WithBasic_IsAccepted(string header)
+    {
+        var reply = await Server.PostAsync(Envelopes.Invalidate(header, fixture.CompanyA.Handle, [Url]), configure: r =>
+            r.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{fixture.Admin.Email}:{fixture.Admin.Password}"))));
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.Matches(SoapReply.HandlePattern(), reply.Handle);
+    }
+
+    [Theory]
+    [InlineData("<auth:authHeader xmlns:auth=\"http://www.scene7.com/IpsApi/xsd\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"true\"/>")]
+    [InlineData("<auth:authHeader xmlns:auth=\"http://www.scene7.com/IpsApi/xsd\"/>")]
+    public async Task NilOrEmptyAuthHeader_WithoutBasic_Is401BasicChallenge(string header)
+    {
+        var reply = await Server.PostAsync(Envelopes.Invalidate(header, fixture.CompanyA.Handle, [Url]));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, reply.Status);
+        Assert.Equal("Basic realm=\"IpsApi\"", reply.Response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(("authenticationFault", 10000), (reply.Fault.Element, reply.Fault.Code));
+    }
+
+    [Fact]
+    public async Task AuthHeaderWithPasswordOnly_IsStill10000EvenWithBasic()
+    {
+        var header = $"<auth:authHeader xmlns:auth=\"{Envelopes.CommonNs}\"><auth:password>{fixture.Admin.Password}</auth:password></auth:authHeader>";
+        var reply = await Server.PostAsync(Envelopes.Invalidate(header, fixture.CompanyA.Handle, [Url]), configure: r =>
+            r.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{fixture.Admin.Email}:{fixture.Admin.Password}"))));
+
+        Assert.Equal(("authenticationFault", 10000, "No credentials: authHeader must carry user and password."), reply.Fault);
+    }
+
     [Fact]
     public async Task AuthHeader_TakesPrecedenceOverBasic()
     {

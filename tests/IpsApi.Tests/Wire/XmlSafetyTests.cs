@@ -101,6 +101,26 @@ public sealed class XmlSafetyTests(PostgresServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task GzipBomb_Is413FaultWithoutDecodingPastTheLimit()
+    {
+        var limit = IpsApi.Server.Soap.SoapEndpointOptions.DefaultMaxRequestBodyBytes;
+        var bomb = ContentCodings.Encode(new byte[50 * 1024 * 1024], "gzip");
+        await Server.PostEncodedAsync(ContentCodings.Encode(Encoding.UTF8.GetBytes(Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), fixture.CompanyA.Handle, [])), "gzip"), "gzip");
+
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var reply = await Server.PostEncodedAsync(bomb, "gzip");
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        Assert.True(bomb.Length < 100 * 1024, $"the bomb is {bomb.Length} bytes compressed");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, reply.Status);
+        Assert.Equal(30003, reply.Fault.Code);
+        Assert.Contains($"larger than {limit} bytes", reply.Fault.Reason, StringComparison.Ordinal);
+        // The buffer grows by doubling up to limit + 1 bytes (about twice the limit allocated in all); decoding
+        // all 50 MiB would allocate at least that much.
+        Assert.True(allocated < 4 * limit, $"answering allocated {allocated / 1024} KiB for a limit of {limit / 1024} KiB");
+    }
+
+    [Fact]
     public void BodyLimit_Fits1000MaximalUrlsAndLittleMore()
     {
         var limit = IpsApi.Server.Soap.SoapEndpointOptions.DefaultMaxRequestBodyBytes;

@@ -1,0 +1,100 @@
+using System.IO.Compression;
+using Microsoft.Extensions.Primitives;
+
+namespace IpsApi.Server.Soap;
+
+/// <summary>
+/// Reads a request body whole, decoding its Content-Encoding (PHP's SoapClient gzips or deflates
+/// bodies on request). The limit applies to the decoded bytes and is enforced while reading: the
+/// buffer starts small and grows as bytes arrive, never past the limit plus one byte, whatever
+/// Content-Length announced or a compressed body would expand to.
+/// </summary>
+internal static class RequestBodyReader
+{
+    private const int InitialBytes = 16 * 1024;
+
+    /// <summary>
+    /// The one content coding the body carries: <c>identity</c> (no header, or only identity), <c>gzip</c>
+    /// (also <c>x-gzip</c>) or <c>deflate</c>; null when it names anything else or more than one coding.
+    /// </summary>
+    public static string? ContentCoding(StringValues contentEncoding)
+    {
+        string? coding = null;
+        foreach (var value in contentEncoding)
+        {
+            foreach (var token in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var name = token.ToLowerInvariant() switch
+                {
+                    "identity" => null,
+                    "gzip" or "x-gzip" => "gzip",
+                    "deflate" => "deflate",
+                    _ => "unsupported",
+                };
+                if (name is null)
+                {
+                    continue;
+                }
+
+                if (coding is not null || name == "unsupported")
+                {
+                    return null;
+                }
+
+                coding = name;
+            }
+        }
+
+        return coding ?? "identity";
+    }
+
+    /// <summary>The bytes of <paramref name="source"/>, or null when there are more than <paramref name="limit"/>.</summary>
+    public static async Task<ArraySegment<byte>?> ReadAsync(Stream source, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[(int)Math.Min(InitialBytes, limit + 1)];
+        var count = 0;
+        while (true)
+        {
+            if (count == buffer.Length)
+            {
+                if (count > limit)
+                {
+                    return null;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, limit + 1));
+            }
+
+            var read = await source.ReadAsync(buffer.AsMemory(count), cancellationToken);
+            if (read == 0)
+            {
+                return new ArraySegment<byte>(buffer, 0, count);
+            }
+
+            count += read;
+        }
+    }
+
+    /// <summary>
+    /// The decoded body, or null when it decodes to more than <paramref name="limit"/> bytes (decoding stops
+    /// there). <c>deflate</c> is the zlib format (RFC 1950, what PHP sends); raw deflate (RFC 1951), which some
+    /// clients send under the same name, is recognised by its missing zlib header.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The body is not valid data of its coding.</exception>
+    public static async Task<ArraySegment<byte>?> DecodeAsync(ArraySegment<byte> encoded, string coding, long limit, CancellationToken cancellationToken)
+    {
+        var input = new MemoryStream(encoded.Array!, encoded.Offset, encoded.Count, writable: false);
+        await using Stream decoder = coding switch
+        {
+            "gzip" => new GZipStream(input, CompressionMode.Decompress),
+            "deflate" when HasZlibHeader(encoded.AsSpan()) => new ZLibStream(input, CompressionMode.Decompress),
+            "deflate" => new DeflateStream(input, CompressionMode.Decompress),
+            _ => throw new ArgumentOutOfRangeException(nameof(coding), coding, "Not a content coding this service decodes."),
+        };
+        return await ReadAsync(decoder, limit, cancellationToken);
+    }
+
+    /// <summary>RFC 1950: compression method 8 (deflate) and a header checksum that makes the first two bytes a multiple of 31.</summary>
+    private static bool HasZlibHeader(ReadOnlySpan<byte> data) =>
+        data.Length >= 2 && (data[0] & 0x0F) == 8 && ((data[0] << 8) | data[1]) % 31 == 0;
+}
