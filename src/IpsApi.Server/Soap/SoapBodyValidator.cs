@@ -47,6 +47,7 @@ internal static class SoapBodyValidator
         var info = new XmlSchemaInfo();
         var path = new string[64];
         var urlItems = 0;
+        var emailItems = 0;
         while (true)
         {
             switch (reader.NodeType)
@@ -59,6 +60,10 @@ internal static class SoapBodyValidator
                         if (depth == 2 && path[1] == "urlArray" && reader.LocalName == "items")
                         {
                             urlItems++;
+                        }
+                        else if (depth == 3 && path[1] == "emailConfirmation" && path[2] == "ccOthersArray" && reader.LocalName == "items")
+                        {
+                            emailItems++;
                         }
                     }
 
@@ -96,6 +101,13 @@ internal static class SoapBodyValidator
         {
             problems.Insert(0, string.Create(CultureInfo.InvariantCulture,
                 $"urlArray holds {urlItems} items; at most {InvalidationOptions.MaxUrlsPerRequest} URLs may be invalidated in one request."));
+        }
+
+        // The schema's own message for a sixth address names only an unexpected element; say the limit.
+        if (emailItems > InvalidationOptions.MaxEmailAddresses)
+        {
+            problems.Insert(0, string.Create(CultureInfo.InvariantCulture,
+                $"ccOthersArray holds {emailItems} addresses; at most {InvalidationOptions.MaxEmailAddresses} may be given."));
         }
 
         reader.Read();
