@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The test command of the project:  ./scripts/test.sh [extra dotnet test args]
 #
-# - installs what is missing (xmllint via libxml2-utils; zeep, the WSDL-driven client the tests
-#   drive, via python3-zeep for /usr/bin/python3; varnishd via varnish; PostgreSQL via scripts/pg.sh),
+# - installs what is missing, in one apt-get run: xmllint (libxml2-utils); varnishd (varnish);
+#   the SOAP toolkits the tests drive as clients: zeep and suds for /usr/bin/python3 (python3-zeep,
+#   python3-suds), PHP's SoapClient (php-cli php-soap), Perl's SOAP::Lite (libsoap-lite-perl),
+#   JAX-WS's wsimport with javac/java 17 (jaxws openjdk-17-jdk-headless); PostgreSQL via scripts/pg.sh,
 # - starts a throwaway PostgreSQL (PG_FAST=1) on a free loopback port in a temp dir,
 #   exported to the tests as IPSAPI_TEST_POSTGRES (Npgsql connection string),
 # - runs `dotnet test IpsApi.sln -c Release` (+ "$@"), logging to the temp dir,
@@ -28,18 +30,53 @@ die() { printf 'test.sh: error: %s\n' "$*" >&2; exit 1; }
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
 apt_install() {
-    local pkg=$1
-    command -v apt-get >/dev/null 2>&1 || die "'$pkg' is needed but apt-get is unavailable; install it manually"
+    local pkgs="$*"
+    command -v apt-get >/dev/null 2>&1 || die "'$pkgs' is needed but apt-get is unavailable; install it manually"
     local sudo=()
     if ! is_root; then
-        command -v sudo >/dev/null 2>&1 || die "'$pkg' is needed; run as root or install it manually"
+        command -v sudo >/dev/null 2>&1 || die "'$pkgs' is needed; run as root or install it manually"
         sudo=(sudo -n)
     fi
-    log "installing $pkg"
+    log "installing $pkgs"
     {
         "${sudo[@]}" apt-get update -qq &&
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg"
-    } >&2 || die "apt-get install $pkg failed"
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+    } >&2 || die "apt-get install $pkgs failed"
+}
+
+# What the tests run, each as: a check that succeeds when it is present, and the Debian packages providing it.
+has_xmllint() { command -v xmllint; }
+has_varnishd() { [[ -x /usr/sbin/varnishd ]] || command -v varnishd; }
+has_zeep() { /usr/bin/python3 -c 'import zeep'; }
+has_suds() { /usr/bin/python3 -c 'import suds.client'; }
+has_php_soap() { command -v php && php -r 'exit(class_exists("SoapClient") ? 0 : 1);'; }
+has_soap_lite() { /usr/bin/perl -MSOAP::Lite -e 1; }
+has_jdk() { command -v javac && command -v java; }
+has_wsimport() { command -v wsimport && [[ -r /usr/share/java/jaxws-rt.jar ]]; }
+REQUIREMENTS=(
+    "has_xmllint libxml2-utils"
+    "has_varnishd varnish"
+    "has_zeep python3-zeep"
+    "has_suds python3-suds"
+    "has_php_soap php-cli php-soap"
+    "has_soap_lite libsoap-lite-perl"
+    "has_jdk openjdk-17-jdk-headless"
+    "has_wsimport jaxws"
+)
+
+install_missing() {
+    local requirement check pkgs more missing=()
+    for requirement in "${REQUIREMENTS[@]}"; do
+        read -r check pkgs <<<"$requirement"
+        "$check" >/dev/null 2>&1 && continue
+        read -r -a more <<<"$pkgs"
+        missing+=("${more[@]}")
+    done
+    (( ${#missing[@]} == 0 )) || apt_install "${missing[@]}"
+    for requirement in "${REQUIREMENTS[@]}"; do
+        read -r check pkgs <<<"$requirement"
+        "$check" >/dev/null 2>&1 || die "${check#has_} still missing after installing $pkgs"
+    done
 }
 
 command -v dotnet >/dev/null 2>&1 || die "dotnet SDK not found on PATH"
@@ -47,12 +84,7 @@ export DOTNET_NOLOGO=${DOTNET_NOLOGO:-1}
 export DOTNET_CLI_TELEMETRY_OPTOUT=${DOTNET_CLI_TELEMETRY_OPTOUT:-1}
 # no MSBuild worker nodes lingering after the run (they could hold the output pipe open)
 export MSBUILDDISABLENODEREUSE=${MSBUILDDISABLENODEREUSE:-1}
-command -v xmllint >/dev/null 2>&1 || apt_install libxml2-utils
-command -v xmllint >/dev/null 2>&1 || die "xmllint still missing after installing libxml2-utils"
-/usr/bin/python3 -c 'import zeep' >/dev/null 2>&1 || apt_install python3-zeep
-/usr/bin/python3 -c 'import zeep' >/dev/null 2>&1 || die "python3-zeep still missing after installing it"
-[[ -x /usr/sbin/varnishd ]] || command -v varnishd >/dev/null 2>&1 || apt_install varnish
-[[ -x /usr/sbin/varnishd ]] || command -v varnishd >/dev/null 2>&1 || die "varnishd still missing after installing varnish"
+install_missing
 
 [[ -e $SOLUTION ]] || die "$ROOT/$SOLUTION not found"
 
