@@ -20,7 +20,10 @@ public static class IpsApiHosting
     /// <summary>Everything <c>ipsapi serve</c> runs: logging, the store, the SOAP endpoint and its guard, and the purge workers unless there are none.</summary>
     public static WebApplicationBuilder AddIpsApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSerilog((services, logger) => LoggingSetup.Configure(logger, builder.Configuration));
+        // The host's own logger, not the process-wide Log.Logger, so that hosts sharing a process keep their logs apart.
+        builder.Services.AddSerilog(
+            (services, logger) => LoggingSetup.Configure(logger, builder.Configuration).ReadFrom.Services(services),
+            preserveStaticLogger: true);
         builder.Services.AddIpsCore(builder.Configuration);
         builder.Services.AddIpsPurgeHosting(
             Core.Persistence.DatabaseSettings.From(builder.Configuration),
@@ -51,6 +54,7 @@ public static class IpsApiHosting
     {
         app.UseSerilogRequestLogging(options =>
         {
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = "HTTP {RequestMethod:l} {RequestPath:l} responded {StatusCode} in {Elapsed:0.0} ms{Call:l}";
             options.EnrichDiagnosticContext = (diagnostics, http) => diagnostics.Set("Call", RequestLog.Describe(http));
             options.GetLevel = RequestLogLevel;

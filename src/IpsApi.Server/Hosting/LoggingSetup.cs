@@ -1,7 +1,9 @@
 using System.Reflection;
 using IpsApi.Core.Faults;
 using Serilog;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace IpsApi.Server.Hosting;
 
@@ -19,10 +21,14 @@ public static class LoggingSetup
         logger.ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext()
             .Filter.ByExcluding(e => IsClientFault(e.Exception));
-        return string.Equals(configuration["Log:Format"], "json", StringComparison.OrdinalIgnoreCase)
-            ? logger.WriteTo.Console(new RenderedCompactJsonFormatter())
-            : logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        return logger.WriteTo.Console(Formatter(configuration));
     }
+
+    /// <summary>How a log entry is written: the text template, or compact JSON when <c>Log:Format</c> is <c>json</c>.</summary>
+    public static ITextFormatter Formatter(IConfiguration configuration) =>
+        string.Equals(configuration["Log:Format"], "json", StringComparison.OrdinalIgnoreCase)
+            ? new RenderedCompactJsonFormatter()
+            : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsClientFault(Exception? exception) =>
         exception is IpsFaultException { Fault.IsServerFault: false }
