@@ -86,7 +86,8 @@ public sealed partial class SoapGuardMiddleware(
         }
 
         var headers = request.Headers;
-        var faultStatus = headers.FaultHttpStatusCode ?? StatusCodes.Status500InternalServerError;
+        var honouredFaultStatus = HonouredFaultStatus(headers.FaultHttpStatusCode);
+        var faultStatus = honouredFaultStatus ?? StatusCodes.Status500InternalServerError;
         if (request.Version != version)
         {
             await WriteFaultAsync(http, request.Version, faultStatus, IpsFault.InvalidRequestXml(
@@ -151,7 +152,7 @@ public sealed partial class SoapGuardMiddleware(
         }
 
         var caller = new Caller(user, headers.AppName, headers.AppVersion, http.Connection.RemoteIpAddress?.ToString());
-        http.Features.Set(new IpsCall(operation, caller, headers.FaultHttpStatusCode));
+        http.Features.Set(new IpsCall(operation, caller, honouredFaultStatus));
         if (headers.GzipResponse == false)
         {
             http.Request.Headers.AcceptEncoding = default;
@@ -164,6 +165,22 @@ public sealed partial class SoapGuardMiddleware(
         http.Request.Body = new MemoryStream(body.Array!, body.Offset, body.Count, writable: false);
         http.Request.ContentLength = body.Count;
         await next(http);
+    }
+
+    /// <summary>
+    /// The status the client asked faults to be answered with, when a fault can be sent with it: 200, 4xx or 5xx.
+    /// Any other (204 and 304 forbid a body, 1xx is not a final answer, 3xx sends clients after a Location) is
+    /// ignored, and the fault gets the default 500.
+    /// </summary>
+    private int? HonouredFaultStatus(int? requested)
+    {
+        if (requested is null or StatusCodes.Status200OK or (>= 400 and <= 599))
+        {
+            return requested;
+        }
+
+        LogFaultStatusIgnored(logger, requested.Value);
+        return null;
     }
 
     private static SoapVersion? TransportVersion(string? contentType)
@@ -296,6 +313,9 @@ public sealed partial class SoapGuardMiddleware(
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Invalid credentials from {ClientAddress}")]
     private static partial void LogInvalidCredentials(ILogger logger, string? clientAddress);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "authHeader/faultHttpStatusCode {Status} ignored: a fault is sent with 200, 4xx or 5xx; answering with 500")]
+    private static partial void LogFaultStatusIgnored(ILogger logger, int status);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not check credentials; answered with fault 30000")]
     private static partial void LogServerFault(ILogger logger, Exception exception);
