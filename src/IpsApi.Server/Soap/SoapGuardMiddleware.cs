@@ -57,6 +57,27 @@ public sealed partial class SoapGuardMiddleware(
                 $"The request body is not valid {coding} data, as its Content-Encoding says."));
             return;
         }
+        catch (BadHttpRequestException e)
+        {
+            // HTTP's framing of the body is broken (a malformed chunk, a body that ends early, one sent too slowly):
+            // the client's mistake, answered if the connection still allows it.
+            LogUnreadableBody(logger, e.StatusCode, e.Message);
+            if (http.RequestAborted.IsCancellationRequested || http.Response.HasStarted)
+            {
+                http.Response.StatusCode = e.StatusCode;
+                return;
+            }
+
+            await WriteFaultAsync(http, version, e.StatusCode, IpsFault.InvalidRequestXml($"The request body could not be read: {e.Message}"));
+            return;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away before its body was whole: there is no one left to answer.
+            LogClientGone(logger);
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
 
         if (read is not { } body)
         {
@@ -316,6 +337,12 @@ public sealed partial class SoapGuardMiddleware(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "authHeader/faultHttpStatusCode {Status} ignored: a fault is sent with 200, 4xx or 5xx; answering with 500")]
     private static partial void LogFaultStatusIgnored(ILogger logger, int status);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Request body unreadable ({Status}): {Problem}")]
+    private static partial void LogUnreadableBody(ILogger logger, int status, string problem);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Client closed the connection before sending the whole request body")]
+    private static partial void LogClientGone(ILogger logger);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not check credentials; answered with fault 30000")]
     private static partial void LogServerFault(ILogger logger, Exception exception);
