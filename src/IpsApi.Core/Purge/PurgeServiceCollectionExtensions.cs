@@ -16,7 +16,7 @@ public static class PurgeServiceCollectionExtensions
     public static IServiceCollection AddIpsPurge(this IServiceCollection services)
     {
         services.AddOptions<PurgeOptions>()
-            .BindConfiguration(PurgeOptions.Section)
+            .BindSettings(PurgeOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<PurgeRouting>();
@@ -29,7 +29,7 @@ public static class PurgeServiceCollectionExtensions
         services.AddSingleton<IPurgeProvider>(sp => sp.GetRequiredService<LogPurgeProvider>());
 
         services.AddOptions<VarnishOptions>()
-            .BindConfiguration(VarnishOptions.Section)
+            .BindSettings(VarnishOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHttpClient<VarnishPurgeProvider>()
