@@ -6,6 +6,7 @@ using IpsApi.Core.Purge.Queue;
 using IpsApi.Core.Purge.Varnish;
 using IpsApi.Core.Purge.Workers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace IpsApi.Core.Purge;
@@ -32,6 +33,7 @@ public static class PurgeServiceCollectionExtensions
             .BindSettings(VarnishOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<VarnishOptions>, VarnishOptionsValidator>());
         services.AddHttpClient<VarnishPurgeProvider>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

@@ -41,13 +41,12 @@ internal static class ServeCommand
         }
 
         builder.AddIpsApi();
+        LogOptions.Register(builder.Services);
         await using var app = builder.Build();
         app.UseIpsApi();
 
         // Bad settings stop the process here, before anything is printed or migrated.
-        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Invalidation.InvalidationOptions>>().Value;
-        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Soap.SoapEndpointOptions>>().Value;
-        WorkerCommand.CheckPurgeSettings(app.Services);
+        CliHost.CheckSettings(app.Services);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IpsApi.Server");
         await using (var scope = app.Services.CreateAsyncScope())
         {

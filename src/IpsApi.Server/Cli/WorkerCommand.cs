@@ -3,7 +3,6 @@ using IpsApi.Core;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Server.Hosting;
-using Microsoft.Extensions.Options;
 using Serilog;
 
 namespace IpsApi.Server.Cli;
@@ -26,13 +25,6 @@ internal static class WorkerCommand
         return command;
     }
 
-    /// <summary>Bad purge settings (an unknown provider, a tier naming an unconfigured one) stop the process before it starts.</summary>
-    public static void CheckPurgeSettings(IServiceProvider services)
-    {
-        _ = services.GetRequiredService<IOptions<PurgeOptions>>().Value;
-        _ = services.GetRequiredService<PurgeRouting>();
-    }
-
     private static async Task<int> RunAsync(int? workers, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = [] });
@@ -49,8 +41,9 @@ internal static class WorkerCommand
         builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration));
         builder.Services.AddIpsCore(builder.Configuration);
         builder.Services.AddIpsPurgeHosting(DatabaseSettings.From(builder.Configuration), acceptsRequests: false, runsWorkers: true);
+        LogOptions.Register(builder.Services);
         using var host = builder.Build();
-        CheckPurgeSettings(host.Services);
+        CliHost.CheckSettings(host.Services);
         await using (var scope = host.Services.CreateAsyncScope())
         {
             await CliHost.EnsureSchemaAsync(scope.ServiceProvider, cancellationToken);
