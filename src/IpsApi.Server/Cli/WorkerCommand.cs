@@ -12,15 +12,8 @@ internal static class WorkerCommand
 {
     public static Command Create()
     {
-        var workers = new Option<int?>("--workers") { Description = "Purge workers in this process (default Purge:Workers, 4)." };
+        var workers = WorkersOption.Create("Purge workers in this process (default Purge:Workers, 4).");
         var command = new Command("worker", "Run purge workers only: claim batches from the shared database and purge them (no SOAP endpoint).") { workers };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(workers) is < 1 or > 256)
-            {
-                result.AddError("--workers must be from 1 to 256.");
-            }
-        });
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(workers), cancellationToken));
         return command;
     }
