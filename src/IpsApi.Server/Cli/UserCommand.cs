@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IpsApi.Core.Companies;
+using IpsApi.Core.Invalidation;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -69,7 +70,11 @@ internal static class UserCommand
                 user.Companies.Add(company ?? throw new CliException($"--company '{handle}' is not a company handle (see 'company list')"));
             }
 
-            if (user.Role == Role.IpsCompanyAdmin && user.Companies.Count == 0)
+            if (!CompanyAccess.MayCallOperations(user.Role))
+            {
+                Console.Error.WriteLine($"warning: a {user.Role} may not call the API (its calls get authorizationFault 20003); only IpsAdmin and IpsCompanyAdmin may.");
+            }
+            else if (user.Role == Role.IpsCompanyAdmin && user.Companies.Count == 0)
             {
                 Console.Error.WriteLine("warning: an IpsCompanyAdmin without --company may not invalidate anything yet.");
             }
