@@ -20,7 +20,8 @@ internal static class UserCommand
         return command;
     }
 
-    private static Option<string> Email() => new("--email") { Description = "The user's login.", Required = true };
+    private static Option<string> Email() =>
+        new Option<string>("--email") { Description = "The user's login.", Required = true }.Checked(value => CheckEmail(value));
 
     private static Option<bool> PasswordStdin() =>
         new("--password-stdin") { Description = "Read the password from standard input (required: passwords never go on a command line)." };
@@ -44,7 +45,17 @@ internal static class UserCommand
                 return default;
             },
         };
-        var companies = new Option<string[]>("--company") { Description = "Handle of a company the user belongs to (repeatable), e.g. c|1." };
+        var companies = new Option<string[]>("--company") { Description = "Handle of a company the user belongs to (repeatable), e.g. c|1." }
+            .Checked(handles =>
+            {
+                foreach (var handle in handles ?? [])
+                {
+                    if (!CompanyHandle.TryParse(handle, out _))
+                    {
+                        throw new CliException($"--company '{handle}' is not a company handle such as c|1");
+                    }
+                }
+            });
         var stdin = PasswordStdin();
         var command = new Command("add", "Add a user.") { email, role, companies, stdin };
         command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>

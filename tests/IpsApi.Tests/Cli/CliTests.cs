@@ -42,6 +42,10 @@ public sealed class CliTests
     [InlineData("serve --workers abc", "--workers must be a whole number from 1 to 256, not 'abc'.")]
     [InlineData("worker --workers abc", "--workers must be a whole number from 1 to 256, not 'abc'.")]
     [InlineData("serve --urls notaurl", "--urls 'notaurl' is not an address")]
+    [InlineData("company add --name X --root a/b --publish-host a.test", "--root 'a/b' may hold only")]
+    [InlineData("company add --name X --root X --publish-host a.test --publish-host http://b.test", "--publish-host 'http://b.test' is not a host name")]
+    [InlineData("user add --email not-an-address --role IpsAdmin --password-stdin", "--email 'not-an-address' is not an email address")]
+    [InlineData("user add --email a@b.test --role IpsAdmin --company 1 --password-stdin", "--company '1' is not a company handle")]
     [InlineData("serve --urls http://127.0.0.1:8080/ips", "--urls 'http://127.0.0.1:8080/ips' may not have a path")]
     public async Task BadArguments_ExitNonZeroWithOneLine(string arguments, string mentions)
     {
