@@ -22,7 +22,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<InvalidationService>();
         services.AddScoped<DatabaseMigrator>();
         services.AddOptions<InvalidationOptions>()
-            .BindConfiguration(InvalidationOptions.Section)
+            .BindSettings(InvalidationOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         return services;

@@ -12,9 +12,12 @@ namespace IpsApi.Core.Invalidation;
 /// </summary>
 public static class CompanyAccess
 {
+    /// <summary>Whether a user of this role may call the operations at all.</summary>
+    public static bool MayCallOperations(Role role) => role is Role.IpsAdmin or Role.IpsCompanyAdmin;
+
     public static void RequireOperationRole(AuthenticatedUser user, string operation)
     {
-        if (user.Role is not (Role.IpsAdmin or Role.IpsCompanyAdmin))
+        if (!MayCallOperations(user.Role))
         {
             throw new IpsFaultException(IpsFault.NoOperationPermission(user.Role.ToString(), operation));
         }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace IpsApi.Core.Invalidation;
 
 /// <summary>Configuration section <c>Invalidation</c>.</summary>
-public sealed class InvalidationOptions
+public sealed class InvalidationOptions : IValidatableObject
 {
     public const string Section = "Invalidation";
 
@@ -25,4 +25,23 @@ public sealed class InvalidationOptions
 
     public IReadOnlyList<string> EffectiveDeliveryPrefixes =>
         DeliveryPrefixes is { Length: > 0 } configured ? configured : ["/is/image/", "/is/content/"];
+
+    /// <summary>
+    /// A prefix is a whole path segment or more: without the leading '/' no URL path matches it, and
+    /// without the trailing one <c>/is/image</c> would let a root follow <c>/is/imageX</c>.
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < (DeliveryPrefixes?.Length ?? 0); i++)
+        {
+            var prefix = DeliveryPrefixes![i];
+            if (prefix is null || prefix.Length < 2 || !prefix.StartsWith('/') || !prefix.EndsWith('/') || prefix.Contains("//", StringComparison.Ordinal)
+                || prefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '?' or '#' or '%' or '\\'))
+            {
+                yield return new ValidationResult(
+                    $"{Section}:DeliveryPrefixes:{i} must be a path that starts and ends with '/', such as /is/image/, not '{prefix}'.",
+                    [nameof(DeliveryPrefixes)]);
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ using IpsApi.Core.Purge.Queue;
 using IpsApi.Core.Purge.Varnish;
 using IpsApi.Core.Purge.Workers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace IpsApi.Core.Purge;
@@ -16,7 +17,7 @@ public static class PurgeServiceCollectionExtensions
     public static IServiceCollection AddIpsPurge(this IServiceCollection services)
     {
         services.AddOptions<PurgeOptions>()
-            .BindConfiguration(PurgeOptions.Section)
+            .BindSettings(PurgeOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<PurgeRouting>();
@@ -29,9 +30,10 @@ public static class PurgeServiceCollectionExtensions
         services.AddSingleton<IPurgeProvider>(sp => sp.GetRequiredService<LogPurgeProvider>());
 
         services.AddOptions<VarnishOptions>()
-            .BindConfiguration(VarnishOptions.Section)
+            .BindSettings(VarnishOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<VarnishOptions>, VarnishOptionsValidator>());
         services.AddHttpClient<VarnishPurgeProvider>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

@@ -1,5 +1,7 @@
 using IpsApi.Core;
 using IpsApi.Core.Persistence;
+using IpsApi.Core.Purge;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
 
@@ -7,8 +9,9 @@ namespace IpsApi.Server.Cli;
 
 /// <summary>
 /// The services of the administrative subcommands: configuration and the store, logs at Warning
-/// (the command reports its own failures in one line). The embedded SQLite store is created or
-/// upgraded on first use, as <c>serve</c> does; PostgreSQL must be migrated explicitly.
+/// (the command reports its own failures in one line). Settings are checked first, as
+/// <c>serve</c> and <c>worker</c> do. The embedded SQLite store is created or upgraded on first
+/// use, as <c>serve</c> does; PostgreSQL must be migrated explicitly.
 /// </summary>
 internal static class CliHost
 {
@@ -20,7 +23,9 @@ internal static class CliHost
             .MinimumLevel.Warning()
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Fatal));
         builder.Services.AddIpsCore(builder.Configuration);
+        Hosting.LogOptions.Register(builder.Services);
         using var host = builder.Build();
+        CheckSettings(host.Services);
         await using var scope = host.Services.CreateAsyncScope();
         if (ensureSchema)
         {
@@ -28,6 +33,17 @@ internal static class CliHost
         }
 
         return await command(scope.ServiceProvider, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every setting, before anything is printed, migrated or served: each section registered with
+    /// <c>ValidateOnStart</c> is bound and validated (a bad one throws naming its key), then the purge
+    /// routing (an unknown provider, a tier naming an unconfigured one) is built.
+    /// </summary>
+    public static void CheckSettings(IServiceProvider services)
+    {
+        services.GetService<IStartupValidator>()?.Validate();
+        _ = services.GetRequiredService<PurgeRouting>();
     }
 
     /// <summary>Migrates the embedded store; on PostgreSQL, refuses to run against an old schema.</summary>

@@ -17,14 +17,16 @@ internal static class CompanyCommand
 
     private static Command Add()
     {
-        var name = new Option<string>("--name") { Description = "Display name, e.g. \"JJ Esquire\".", Required = true };
-        var root = new Option<string>("--root") { Description = "Root ID: the company's folder in delivery URLs (/is/image/ROOT/...).", Required = true };
+        var name = new Option<string>("--name") { Description = "Display name, e.g. \"JJ Esquire\".", Required = true }
+            .Checked(value => Text(value, "--name", 200));
+        var root = new Option<string>("--root") { Description = "Root ID: the company's folder in delivery URLs (/is/image/ROOT/...).", Required = true }
+            .Checked(value => RootId(value));
         var hosts = new Option<string[]>("--publish-host")
         {
             Description = "A host that serves the company's delivery URLs (repeat for several; host or host:port).",
             Required = true,
             AllowMultipleArgumentsPerToken = false,
-        };
+        }.Checked(values => Array.ForEach(values ?? [], value => PublishHost(value)));
         var command = new Command("add", "Add a company; prints its handle (e.g. c|1) as the last line.") { name, root, hosts };
         command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
         {

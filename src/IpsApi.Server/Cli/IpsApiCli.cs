@@ -57,6 +57,13 @@ public static class IpsApiCli
             await Console.Error.WriteLineAsync($"ipsapi: bad configuration: {string.Join(" ", e.Failures.Select(ConfigurationFailure))}");
             return 1;
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is Microsoft.Extensions.Options.OptionsValidationException))
+        {
+            // Several sections failed their start checks at once.
+            var failures = e.InnerExceptions.Cast<Microsoft.Extensions.Options.OptionsValidationException>().SelectMany(inner => inner.Failures);
+            await Console.Error.WriteLineAsync($"ipsapi: bad configuration: {string.Join(" ", failures.Select(ConfigurationFailure))}");
+            return 1;
+        }
         catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
         {
             await Console.Error.WriteLineAsync($"ipsapi: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");

@@ -12,18 +12,21 @@ internal static class ServeCommand
     public static Command Create()
     {
         var urls = new Option<string>("--urls") { Description = $"Where to listen (default {DefaultUrls}; several separated by ';').", DefaultValueFactory = _ => DefaultUrls };
-        var workers = new Option<int?>("--workers") { Description = "Purge workers in this process (default Purge:Workers, 4; the embedded store runs one)." };
+        urls.Validators.Add(result =>
+        {
+            if (UrlsProblem(result.GetValueOrDefault<string>()) is { } problem)
+            {
+                result.AddError(problem);
+            }
+        });
+        var workers = WorkersOption.Create("Purge workers in this process (default Purge:Workers, 4; the embedded store runs one).");
         var noWorkers = new Option<bool>("--no-workers") { Description = "Accept requests only; purge workers run elsewhere ('ipsapi worker')." };
         var command = new Command("serve", "Run the SOAP server and its purge workers (the default when no subcommand is given).") { urls, workers, noWorkers };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(noWorkers) && result.GetValue(workers) is not null)
+            if (result.GetValue(noWorkers) && result.GetResult(workers) is not null)
             {
                 result.AddError("--workers and --no-workers cannot be used together.");
-            }
-            else if (result.GetValue(workers) is < 1 or > 256)
-            {
-                result.AddError("--workers must be from 1 to 256.");
             }
         });
         command.SetAction((parse, cancellationToken) =>
@@ -41,13 +44,12 @@ internal static class ServeCommand
         }
 
         builder.AddIpsApi();
+        LogOptions.Register(builder.Services);
         await using var app = builder.Build();
         app.UseIpsApi();
 
         // Bad settings stop the process here, before anything is printed or migrated.
-        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Invalidation.InvalidationOptions>>().Value;
-        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Soap.SoapEndpointOptions>>().Value;
-        WorkerCommand.CheckPurgeSettings(app.Services);
+        CliHost.CheckSettings(app.Services);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IpsApi.Server");
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -67,6 +69,46 @@ internal static class ServeCommand
 
         await app.RunAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary>Why Kestrel would refuse the addresses at start, as one line naming the option; null when it would take them.</summary>
+    private static string? UrlsProblem(string? urls)
+    {
+        var addresses = (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (addresses.Length == 0)
+        {
+            return $"--urls needs at least one address, such as {DefaultUrls}.";
+        }
+
+        foreach (var url in addresses)
+        {
+            BindingAddress address;
+            try
+            {
+                address = BindingAddress.Parse(url);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+            {
+                return $"--urls '{url}' is not an address such as {DefaultUrls}.";
+            }
+
+            if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase) && !string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"--urls '{url}' must start with http:// or https://.";
+            }
+
+            if (address.PathBase.Length > 0)
+            {
+                return $"--urls '{url}' may not have a path; give scheme, host and port only.";
+            }
+
+            if (!address.IsUnixPipe && address.Port is < 0 or > 65535)
+            {
+                return $"--urls '{url}' has a port outside 0 to 65535.";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

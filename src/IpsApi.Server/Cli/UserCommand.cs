@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IpsApi.Core.Companies;
+using IpsApi.Core.Invalidation;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,8 @@ internal static class UserCommand
         return command;
     }
 
-    private static Option<string> Email() => new("--email") { Description = "The user's login.", Required = true };
+    private static Option<string> Email() =>
+        new Option<string>("--email") { Description = "The user's login.", Required = true }.Checked(value => CheckEmail(value));
 
     private static Option<bool> PasswordStdin() =>
         new("--password-stdin") { Description = "Read the password from standard input (required: passwords never go on a command line)." };
@@ -43,7 +45,17 @@ internal static class UserCommand
                 return default;
             },
         };
-        var companies = new Option<string[]>("--company") { Description = "Handle of a company the user belongs to (repeatable), e.g. c|1." };
+        var companies = new Option<string[]>("--company") { Description = "Handle of a company the user belongs to (repeatable), e.g. c|1." }
+            .Checked(handles =>
+            {
+                foreach (var handle in handles ?? [])
+                {
+                    if (!CompanyHandle.TryParse(handle, out _))
+                    {
+                        throw new CliException($"--company '{handle}' is not a company handle such as c|1");
+                    }
+                }
+            });
         var stdin = PasswordStdin();
         var command = new Command("add", "Add a user.") { email, role, companies, stdin };
         command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
@@ -69,7 +81,11 @@ internal static class UserCommand
                 user.Companies.Add(company ?? throw new CliException($"--company '{handle}' is not a company handle (see 'company list')"));
             }
 
-            if (user.Role == Role.IpsCompanyAdmin && user.Companies.Count == 0)
+            if (!CompanyAccess.MayCallOperations(user.Role))
+            {
+                Console.Error.WriteLine($"warning: a {user.Role} may not call the API (its calls get authorizationFault 20003); only IpsAdmin and IpsCompanyAdmin may.");
+            }
+            else if (user.Role == Role.IpsCompanyAdmin && user.Companies.Count == 0)
             {
                 Console.Error.WriteLine("warning: an IpsCompanyAdmin without --company may not invalidate anything yet.");
             }

@@ -3,7 +3,6 @@ using IpsApi.Core;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Server.Hosting;
-using Microsoft.Extensions.Options;
 using Serilog;
 
 namespace IpsApi.Server.Cli;
@@ -13,24 +12,10 @@ internal static class WorkerCommand
 {
     public static Command Create()
     {
-        var workers = new Option<int?>("--workers") { Description = "Purge workers in this process (default Purge:Workers, 4)." };
+        var workers = WorkersOption.Create("Purge workers in this process (default Purge:Workers, 4).");
         var command = new Command("worker", "Run purge workers only: claim batches from the shared database and purge them (no SOAP endpoint).") { workers };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(workers) is < 1 or > 256)
-            {
-                result.AddError("--workers must be from 1 to 256.");
-            }
-        });
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(workers), cancellationToken));
         return command;
-    }
-
-    /// <summary>Bad purge settings (an unknown provider, a tier naming an unconfigured one) stop the process before it starts.</summary>
-    public static void CheckPurgeSettings(IServiceProvider services)
-    {
-        _ = services.GetRequiredService<IOptions<PurgeOptions>>().Value;
-        _ = services.GetRequiredService<PurgeRouting>();
     }
 
     private static async Task<int> RunAsync(int? workers, CancellationToken cancellationToken)
@@ -49,8 +34,9 @@ internal static class WorkerCommand
         builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration));
         builder.Services.AddIpsCore(builder.Configuration);
         builder.Services.AddIpsPurgeHosting(DatabaseSettings.From(builder.Configuration), acceptsRequests: false, runsWorkers: true);
+        LogOptions.Register(builder.Services);
         using var host = builder.Build();
-        CheckPurgeSettings(host.Services);
+        CliHost.CheckSettings(host.Services);
         await using (var scope = host.Services.CreateAsyncScope())
         {
             await CliHost.EnsureSchemaAsync(scope.ServiceProvider, cancellationToken);

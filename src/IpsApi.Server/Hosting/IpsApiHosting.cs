@@ -15,7 +15,7 @@ namespace IpsApi.Server.Hosting;
 public static class IpsApiHosting
 {
     /// <summary><c>Purge:Workers</c> as configured (what <c>--workers</c> and <c>--no-workers</c> set).</summary>
-    public static int WorkerCount(IConfiguration configuration) => configuration.GetValue("Purge:Workers", new Core.Purge.PurgeOptions().Workers);
+    public static int WorkerCount(IConfiguration configuration) => ConfigurationBinding.Value(configuration, "Purge:Workers", new PurgeOptions().Workers);
 
     /// <summary>Everything <c>ipsapi serve</c> runs: logging, the store, the SOAP endpoint and its guard, and the purge workers unless there are none.</summary>
     public static WebApplicationBuilder AddIpsApi(this WebApplicationBuilder builder)
@@ -30,7 +30,7 @@ public static class IpsApiHosting
             acceptsRequests: true,
             runsWorkers: WorkerCount(builder.Configuration) > 0);
         builder.Services.AddOptions<SoapEndpointOptions>()
-            .BindConfiguration(SoapEndpointOptions.Section)
+            .BindSettings(SoapEndpointOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);

@@ -37,7 +37,16 @@ public sealed class CliTests
     [InlineData("frobnicate", "frobnicate")]
     [InlineData("company add --name X --root X --publish-host a.test --colour red", "--colour")]
     [InlineData("serve --no-workers --workers 2", "--workers and --no-workers cannot be used together.")]
-    [InlineData("worker --workers 0", "--workers must be from 1 to 256.")]
+    [InlineData("worker --workers 0", "--workers must be a whole number from 1 to 256, not '0'.")]
+    [InlineData("serve --workers 257", "--workers must be a whole number from 1 to 256, not '257'.")]
+    [InlineData("serve --workers abc", "--workers must be a whole number from 1 to 256, not 'abc'.")]
+    [InlineData("worker --workers abc", "--workers must be a whole number from 1 to 256, not 'abc'.")]
+    [InlineData("serve --urls notaurl", "--urls 'notaurl' is not an address")]
+    [InlineData("company add --name X --root a/b --publish-host a.test", "--root 'a/b' may hold only")]
+    [InlineData("company add --name X --root X --publish-host a.test --publish-host http://b.test", "--publish-host 'http://b.test' is not a host name")]
+    [InlineData("user add --email not-an-address --role IpsAdmin --password-stdin", "--email 'not-an-address' is not an email address")]
+    [InlineData("user add --email a@b.test --role IpsAdmin --company 1 --password-stdin", "--company '1' is not a company handle")]
+    [InlineData("serve --urls http://127.0.0.1:8080/ips", "--urls 'http://127.0.0.1:8080/ips' may not have a path")]
     public async Task BadArguments_ExitNonZeroWithOneLine(string arguments, string mentions)
     {
         using var cli = new IpsApiProcess();
@@ -82,6 +91,15 @@ public sealed class CliTests
     [InlineData("Purge__Origin", "none", "ipsapi: Purge:Origin and Purge:Cdn name no purge provider: requests would be Done with nothing purged. Name one (varnish, akamai, fastly, or log to only record purges).")]
     [InlineData("Purge__Akamai__Host", "akab-x.purge.akamaiapis.net", "ipsapi: bad configuration: Purge:Akamai:ClientToken is required when Purge:Akamai:Host is set. Purge:Akamai:ClientSecret is required when Purge:Akamai:Host is set. Purge:Akamai:AccessToken is required when Purge:Akamai:Host is set.")]
     [InlineData("Purge__MaxAttempts", "0", "ipsapi: bad configuration: Purge:MaxAttempts must be from 1 to 100.")]
+    [InlineData("Purge__Workers", "four", "ipsapi: Purge:Workers must be a whole number, not 'four'.")]
+    [InlineData("Purge__Lease", "1m", "ipsapi: Purge:Lease must be a duration such as 00:00:30 (hh:mm:ss), not '1m'.")]
+    [InlineData("Purge__Varnish__Mode", "Bann", "ipsapi: Purge:Varnish:Mode must be one of Purge, Ban, not 'Bann'.")]
+    [InlineData("Purge__Varnish__Mode", "2", "ipsapi: bad configuration: Purge:Varnish:Mode must be one of Purge, Ban.")]
+    [InlineData("Soap__MaxRequestBodyBytes", "2MB", "ipsapi: Soap:MaxRequestBodyBytes must be a whole number, not '2MB'.")]
+    [InlineData("Log__Format", "yaml", "ipsapi: bad configuration: Log:Format must be text or json, not 'yaml'.")]
+    [InlineData("Invalidation__DeliveryPrefixes__0", "is/image/", "ipsapi: bad configuration: Invalidation:DeliveryPrefixes:0 must be a path that starts and ends with '/', such as /is/image/, not 'is/image/'.")]
+    [InlineData("Invalidation__DeliveryPrefixes__1", "/is/content", "ipsapi: bad configuration: Invalidation:DeliveryPrefixes:1 must be a path that starts and ends with '/', such as /is/image/, not '/is/content'.")]
+    [InlineData("Purge__Varnish__Nodes__0", "notaurl", "ipsapi: bad configuration: Purge:Varnish:Nodes:0 must be an absolute http or https URL such as http://127.0.0.1:6081.")]
     public async Task Serve_WithABadSetting_StopsNamingTheKey(string variable, string value, string expected)
     {
         using var cli = new IpsApiProcess(new Dictionary<string, string?> { [variable] = value });
@@ -89,6 +107,32 @@ public sealed class CliTests
         Assert.Equal(1, exitCode);
         Assert.Equal(expected, error.Trim());
         Assert.DoesNotContain("No users yet", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("worker")]
+    [InlineData("migrate")]
+    [InlineData("company list")]
+    public async Task EveryCommand_WithASettingTheBinderCannotRead_StopsNamingTheKey(string arguments)
+    {
+        using var cli = new IpsApiProcess(new Dictionary<string, string?> { ["Purge__Lease"] = "soon" });
+        var (exitCode, output, error) = await cli.RunAsync(null, arguments.Split(' '));
+        Assert.Equal(1, exitCode);
+        Assert.Equal("ipsapi: Purge:Lease must be a duration such as 00:00:30 (hh:mm:ss), not 'soon'.", error.Trim());
+        Assert.Equal("", output);
+        Assert.False(File.Exists(Path.Combine(cli.WorkingDirectory, "data", "ipsapi.db")));
+    }
+
+    [Fact]
+    public async Task Serve_WithSeveralBadSettings_NamesThemAllInOneLine()
+    {
+        using var cli = new IpsApiProcess(new Dictionary<string, string?> { ["Log__Format"] = "yaml", ["Invalidation__BatchSize"] = "1001" });
+        var (exitCode, _, error) = await cli.RunAsync(null, "serve", "--urls", $"http://127.0.0.1:{IpsApiProcess.FreePort()}");
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ipsapi: bad configuration: ", line, StringComparison.Ordinal);
+        Assert.Contains("Invalidation:BatchSize must be from 1 to 1000.", line, StringComparison.Ordinal);
+        Assert.Contains("Log:Format must be text or json, not 'yaml'.", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,6 +164,7 @@ public sealed class CliTests
         var caseClash = await cli.RunAsync(null, "company", "add", "--name", "Lower", "--root", "jjESQUIRE", "--publish-host", "images.esquire.test");
         var user = await cli.RunAsync("a-long-password\n", "user", "add", "--email", "Admin@Esquire.test", "--role", "IpsCompanyAdmin", "--company", "c|1", "--password-stdin");
         var shortPassword = await cli.RunAsync("short\n", "user", "add", "--email", "b@esquire.test", "--role", "IpsAdmin", "--password-stdin");
+        var webServiceUser = await cli.RunAsync("a-long-password\n", "user", "add", "--email", "ws@esquire.test", "--role", "WebServiceUser", "--password-stdin");
         var companies = await cli.RunAsync(null, "company", "list");
         var users = await cli.RunAsync(null, "user", "list");
 
@@ -129,11 +174,16 @@ public sealed class CliTests
         Assert.Equal(
             (1, "ipsapi: root 'jjESQUIRE' clashes with company c|1's root 'JJEsquire': roots may not differ only in letter case, because URL paths match roots ignoring case"),
             (caseClash.ExitCode, caseClash.Err.Trim()));
-        Assert.Equal(0, user.ExitCode);
+        Assert.Equal((0, ""), (user.ExitCode, user.Err));
+        Assert.Equal(0, webServiceUser.ExitCode);
+        Assert.Equal(
+            "warning: a WebServiceUser may not call the API (its calls get authorizationFault 20003); only IpsAdmin and IpsCompanyAdmin may.",
+            Assert.Single(webServiceUser.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         Assert.Equal(1, shortPassword.ExitCode);
         Assert.Contains("c|1\tJJEsquire\tJJ Esquire\timages.esquire.test,cdn.esquire.test:8443", companies.Out, StringComparison.Ordinal);
         Assert.Equal(2, companies.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("admin@esquire.test\tIpsCompanyAdmin\tc|1", users.Out, StringComparison.Ordinal);
+        Assert.Contains("ws@esquire.test\tWebServiceUser\t", users.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("a-long-password", users.Out + user.Out + user.Err, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(cli.WorkingDirectory, "data", "ipsapi.db")));
     }

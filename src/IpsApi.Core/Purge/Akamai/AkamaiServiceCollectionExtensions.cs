@@ -15,7 +15,7 @@ public static class AkamaiServiceCollectionExtensions
     public static IServiceCollection AddAkamaiPurgeProvider(this IServiceCollection services)
     {
         services.AddOptions<AkamaiOptions>()
-            .BindConfiguration(AkamaiOptions.Section)
+            .BindSettings(AkamaiOptions.Section)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AkamaiOptions>, AkamaiOptionsValidator>());
         services.TryAddSingleton<AkamaiPurgeState>();

@@ -15,7 +15,7 @@ public static class FastlyServiceCollectionExtensions
     public static IServiceCollection AddFastlyPurgeProvider(this IServiceCollection services)
     {
         services.AddOptions<FastlyOptions>()
-            .BindConfiguration(FastlyOptions.Section)
+            .BindSettings(FastlyOptions.Section)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FastlyOptions>, FastlyOptionsValidator>());
         services.AddHttpClient<FastlyPurgeProvider>((provider, client) =>

@@ -1,0 +1,27 @@
+using System.CommandLine;
+
+namespace IpsApi.Server.Cli;
+
+/// <summary>
+/// A command's own check of an option's value, run while parsing: a value that can never be right
+/// is a bad argument (exit 2, one line naming the option) before any store is opened. The action
+/// runs the same check to get the normalized value.
+/// </summary>
+internal static class OptionCheck
+{
+    public static Option<T> Checked<T>(this Option<T> option, Action<T> check)
+    {
+        option.Validators.Add(result =>
+        {
+            try
+            {
+                check(result.GetValueOrDefault<T>());
+            }
+            catch (CliException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        return option;
+    }
+}
