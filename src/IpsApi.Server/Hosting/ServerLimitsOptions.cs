@@ -6,7 +6,7 @@ namespace IpsApi.Server.Hosting;
 /// <summary>
 /// Configuration section <c>Kestrel:Limits</c>: the connection and request limits Kestrel enforces before a
 /// request reaches the SOAP endpoint, set here on purpose rather than left to Kestrel's defaults. The body
-/// limit is not among them: it is <c>Soap:MaxRequestBodyBytes</c>, for Kestrel and the SOAP endpoint alike.
+/// limit is not among them: it follows <c>Soap:MaxRequestBodyBytes</c> (see <see cref="ApplyTo"/>).
 /// </summary>
 public sealed class ServerLimitsOptions : IValidatableObject
 {
@@ -61,7 +61,12 @@ public sealed class ServerLimitsOptions : IValidatableObject
         }
     }
 
-    /// <summary>Applies these limits, and <paramref name="maxRequestBodyBytes"/> as the body limit, to Kestrel.</summary>
+    /// <summary>
+    /// Applies these limits to Kestrel, and a body limit of twice <paramref name="maxRequestBodyBytes"/>: the SOAP
+    /// endpoint refuses a body over <c>Soap:MaxRequestBodyBytes</c> with a 413 fault without reading it, and Kestrel
+    /// then drains what is left of it, up to this limit, so that a client still sending gets the fault, not a reset.
+    /// A longer body ends the connection after the fault.
+    /// </summary>
     public void ApplyTo(KestrelServerLimits limits, long maxRequestBodyBytes)
     {
         limits.MaxConcurrentConnections = MaxConcurrentConnections;
@@ -71,7 +76,7 @@ public sealed class ServerLimitsOptions : IValidatableObject
         limits.KeepAliveTimeout = KeepAliveTimeout;
         limits.RequestHeadersTimeout = RequestHeadersTimeout;
         limits.MinRequestBodyDataRate = new MinDataRate(MinRequestBodyDataRate.BytesPerSecond, MinRequestBodyDataRate.GracePeriod);
-        limits.MaxRequestBodySize = maxRequestBodyBytes;
+        limits.MaxRequestBodySize = 2 * maxRequestBodyBytes;
     }
 
     /// <summary><c>Kestrel:Limits:MinRequestBodyDataRate</c>: bytes per second, and the grace period before it is enforced.</summary>

@@ -51,7 +51,7 @@ public sealed partial class ServerLimitsWireTests(PostgresServerFixture fixture)
         Assert.Equal(TimeSpan.FromSeconds(30), limits.KeepAliveTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), limits.RequestHeadersTimeout);
         Assert.Equal((1024d, TimeSpan.FromSeconds(5)), (limits.MinRequestBodyDataRate!.BytesPerSecond, limits.MinRequestBodyDataRate.GracePeriod));
-        Assert.Equal(SoapEndpointOptions.DefaultMaxRequestBodyBytes, limits.MaxRequestBodySize);
+        Assert.Equal(2 * SoapEndpointOptions.DefaultMaxRequestBodyBytes, limits.MaxRequestBodySize);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed partial class ServerLimitsWireTests(PostgresServerFixture fixture)
                 ["Soap:MaxRequestBodyBytes"] = "100000",
             });
             var limits = server.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
-            Assert.Equal((TimeSpan.FromMinutes(2), 100000L), (limits.KeepAliveTimeout, limits.MaxRequestBodySize));
+            Assert.Equal((TimeSpan.FromMinutes(2), 200000L), (limits.KeepAliveTimeout, limits.MaxRequestBodySize));
 
             // One connection, kept alive after a request is answered on it...
             using var held = new TcpClient();
