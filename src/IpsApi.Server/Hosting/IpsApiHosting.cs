@@ -6,6 +6,8 @@ using IpsApi.Core.Purge;
 using IpsApi.Server.Soap;
 using IpsApi.Server.Wsdl;
 using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Serilog;
 using SoapCore;
 using SoapCore.Extensibility;
@@ -33,7 +35,14 @@ public static class IpsApiHosting
             .BindSettings(SoapEndpointOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<ServerLimitsOptions>()
+            .BindConfiguration(ServerLimitsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<ServerLimitsOptions>, IOptions<SoapEndpointOptions>>((kestrel, limits, soap) =>
+                limits.Value.ApplyTo(kestrel.Limits, soap.Value.MaxRequestBodyBytes));
 
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<RequestSchemas>();

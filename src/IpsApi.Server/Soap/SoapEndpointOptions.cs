@@ -22,4 +22,13 @@ public sealed class SoapEndpointOptions
 
     [Range(4096, 64L * 1024 * 1024, ErrorMessage = "Soap:MaxRequestBodyBytes must be from {1} to {2}.")]
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>
+    /// How many levels elements may nest, the Envelope being level 1. A request needs 6 (Envelope, Body, the
+    /// operation, emailConfirmation, ccOthersArray, items); the rest is room for headers of other toolkits.
+    /// </summary>
+    [Range(8, 256, ErrorMessage = "Soap:MaxElementDepth must be from {1} to {2}.")]
+    public int MaxElementDepth { get; set; } = DefaultMaxElementDepth;
+
+    public const int DefaultMaxElementDepth = 32;
 }

@@ -97,7 +97,7 @@ public sealed partial class SoapGuardMiddleware(
         SoapRequest request;
         try
         {
-            request = reader.Read(new MemoryStream(body.Array!, body.Offset, body.Count, writable: false));
+            request = reader.Read(new MemoryStream(body.Array!, body.Offset, body.Count, writable: false), http.RequestAborted);
         }
         catch (Exception e) when (e is XmlException or SoapReadException)
         {

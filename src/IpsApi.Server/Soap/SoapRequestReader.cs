@@ -1,22 +1,30 @@
 using System.Globalization;
 using System.Xml;
 using IpsApi.Contracts;
+using Microsoft.Extensions.Options;
 
 namespace IpsApi.Server.Soap;
 
 /// <summary>
 /// Reads a request envelope in one pass with DTDs prohibited and no resolver: picks out the
-/// auth headers and validates the single body element against the shipped XSD.
+/// auth headers and validates the single body element against the shipped XSD. Elements nested
+/// deeper than <see cref="SoapEndpointOptions.MaxElementDepth"/> are refused as they are read, so the
+/// work is linear in the bytes read and bounded by the depth limit, whatever the nesting.
 /// </summary>
-public sealed class SoapRequestReader(RequestSchemas schemas)
+public sealed class SoapRequestReader(RequestSchemas schemas, IOptions<SoapEndpointOptions> options)
 {
+    private readonly int maxDepth = options.Value.MaxElementDepth;
+
     private static readonly Dictionary<XmlQualifiedName, string> Operations = new()
     {
         [new XmlQualifiedName("cdnCacheInvalidationParam", IpsApiNamespaces.Body)] = OperationNames.CdnCacheInvalidation,
         [new XmlQualifiedName("getCdnCacheInvalidationStatusParam", IpsApiNamespaces.Body)] = OperationNames.GetCdnCacheInvalidationStatus,
     };
 
-    public SoapRequest Read(Stream body)
+    /// <exception cref="SoapReadException">The envelope is not one this service reads (elements nested too deep among others).</exception>
+    /// <exception cref="XmlException">The body is not well-formed XML.</exception>
+    /// <exception cref="OperationCanceledException">The request was aborted.</exception>
+    public SoapRequest Read(Stream body, CancellationToken cancellationToken)
     {
         var settings = new XmlReaderSettings
         {
@@ -26,7 +34,7 @@ public sealed class SoapRequestReader(RequestSchemas schemas)
             IgnoreProcessingInstructions = true,
             CloseInput = false,
         };
-        using var reader = XmlReader.Create(body, settings);
+        using var reader = new BoundedXmlReader(XmlReader.Create(body, settings), maxDepth, cancellationToken);
         reader.MoveToContent();
         var version = reader.NamespaceURI switch
         {
@@ -72,6 +80,11 @@ public sealed class SoapRequestReader(RequestSchemas schemas)
         if (reader.NodeType == XmlNodeType.Element)
         {
             request.Problems.Add($"The Body holds more than one element ('{reader.Name}' follows the operation element).");
+        }
+
+        // What SoapCore will read after this is well-formed and within the depth limit too.
+        while (reader.Read())
+        {
         }
 
         return request;

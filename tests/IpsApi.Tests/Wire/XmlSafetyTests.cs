@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
+using IpsApi.Server.Soap;
 using IpsApi.Tests.Support;
+using Xunit.Abstractions;
 
 namespace IpsApi.Tests.Wire;
 
@@ -9,8 +12,17 @@ namespace IpsApi.Tests.Wire;
 public sealed class XmlSafetyCollection;
 
 [Collection(nameof(XmlSafetyTests))]
-public sealed class XmlSafetyTests(PostgresServerFixture fixture) : IClassFixture<PostgresServerFixture>
+public sealed class XmlSafetyTests(PostgresServerFixture fixture, ITestOutputHelper output) : IClassFixture<PostgresServerFixture>
 {
+    private const int MaxDepth = SoapEndpointOptions.DefaultMaxElementDepth;
+    private static readonly string DepthRefusal = $"nested more than {MaxDepth} levels deep";
+
+    /// <summary>Levels above an <c>items</c> element: Envelope, Body, cdnCacheInvalidationParam, urlArray, items.</summary>
+    private const int ItemsLevel = 5;
+
+    /// <summary>Levels above a header element's content: Envelope, Header, the header element.</summary>
+    private const int HeaderLevel = 3;
+
     private const string BillionLaughs =
         "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lollollollollollollollollollol\">"
         + "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\"><!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">"
@@ -125,5 +137,113 @@ public sealed class XmlSafetyTests(PostgresServerFixture fixture) : IClassFixtur
     {
         var limit = IpsApi.Server.Soap.SoapEndpointOptions.DefaultMaxRequestBodyBytes;
         Assert.InRange(limit, 1000L * (2048 + "<ns:items></ns:items>".Length), 1000L * 2048 * 11 / 10);
+    }
+
+    [Fact]
+    public async Task NestingAttackInBody_OfOneMegabyte_IsRefusedForDepthBeforeCredentialsInLinearTime()
+    {
+        // Before the limit, 150,000 levels (1 MB) in <items> took about 16 s of server CPU, growing with the square of the depth.
+        var envelope = Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin.Email, "wrong password"), fixture.CompanyA.Handle, ["URL"])
+            .Replace("URL", Nested(150_000), StringComparison.Ordinal);
+        Assert.InRange(envelope.Length, 1_000_000, 1_100_000);
+
+        var (reply, wall, cpu) = await TimedPostAsync(envelope);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, reply.Status);
+        Assert.Equal(30003, reply.Fault.Code);
+        Assert.Contains(DepthRefusal, reply.Fault.Reason, StringComparison.Ordinal);
+        Assert.True(wall < TimeSpan.FromSeconds(1), $"answering took {wall.TotalMilliseconds:0} ms ({cpu.TotalMilliseconds:0} ms of CPU)");
+    }
+
+    [Fact]
+    public async Task NestingAttackInHeader_OfOneMegabyte_WithValidCredentials_IsRefusedForDepthInLinearTime()
+    {
+        // Before the limit, 150,000 levels in an unknown header went on to SoapCore: about 50 s of server CPU.
+        var envelope = Envelopes.Status(Envelopes.AuthHeader(fixture.Admin) + $"<x:deep xmlns:x=\"urn:x\">{Nested(150_000)}</x:deep>", "h");
+        Assert.InRange(envelope.Length, 1_000_000, 1_100_000);
+
+        var (reply, wall, cpu) = await TimedPostAsync(envelope);
+
+        Assert.Equal(30003, reply.Fault.Code);
+        Assert.Contains(DepthRefusal, reply.Fault.Reason, StringComparison.Ordinal);
+        Assert.True(wall < TimeSpan.FromSeconds(1), $"answering took {wall.TotalMilliseconds:0} ms ({cpu.TotalMilliseconds:0} ms of CPU)");
+    }
+
+    [Fact]
+    public async Task HeaderNestedExactlyToTheLimit_IsAccepted()
+    {
+        var header = Envelopes.AuthHeader(fixture.Admin) + $"<x:deep xmlns:x=\"urn:x\">{Nested(MaxDepth - HeaderLevel)}</x:deep>";
+
+        var reply = await Server.PostAsync(Envelopes.Invalidate(header, fixture.CompanyA.Handle, [PostgresServerFixture.Url(fixture.CompanyA, "depth")]));
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.NotEmpty(reply.Handle);
+    }
+
+    [Fact]
+    public async Task HeaderNestedOneLevelPastTheLimit_IsRefusedSayingTheLimit()
+    {
+        var header = Envelopes.AuthHeader(fixture.Admin) + $"<x:deep xmlns:x=\"urn:x\">{Nested(MaxDepth - HeaderLevel + 1)}</x:deep>";
+
+        var reply = await Server.PostAsync(Envelopes.Invalidate(header, fixture.CompanyA.Handle, [PostgresServerFixture.Url(fixture.CompanyA, "depth")]));
+
+        Assert.Equal(30003, reply.Fault.Code);
+        Assert.Contains(DepthRefusal, reply.Fault.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BodyNestedExactlyToTheLimit_IsJudgedByTheSchemaNotRefusedForDepth()
+    {
+        var envelope = Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), fixture.CompanyA.Handle, ["URL"])
+            .Replace("URL", Nested(MaxDepth - ItemsLevel), StringComparison.Ordinal);
+
+        var reply = await Server.PostAsync(envelope);
+
+        Assert.Equal(30003, reply.Fault.Code);
+        Assert.Contains("content model is text only", reply.Fault.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("nested more than", reply.Fault.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BodyNestedOneLevelPastTheLimit_IsRefusedSayingTheLimit()
+    {
+        var envelope = Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), fixture.CompanyA.Handle, ["URL"])
+            .Replace("URL", Nested(MaxDepth - ItemsLevel + 1), StringComparison.Ordinal);
+
+        var reply = await Server.PostAsync(envelope);
+
+        Assert.Equal(30003, reply.Fault.Code);
+        Assert.Contains(DepthRefusal, reply.Fault.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NestingAfterTheBody_IsRefusedBeforeSoapCoreReadsIt()
+    {
+        var envelope = Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), fixture.CompanyA.Handle, [PostgresServerFixture.Url(fixture.CompanyA, "after")])
+            .Replace("</soapenv:Envelope>", $"<x:deep xmlns:x=\"urn:x\">{Nested(MaxDepth)}</x:deep></soapenv:Envelope>", StringComparison.Ordinal);
+
+        var reply = await Server.PostAsync(envelope);
+
+        Assert.Equal(30003, reply.Fault.Code);
+        Assert.Contains(DepthRefusal, reply.Fault.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary><paramref name="levels"/> elements, each inside the one before.</summary>
+    private static string Nested(int levels) =>
+        new StringBuilder(levels * 7).Insert(0, "<a>", levels).Insert(levels * 3, "</a>", levels).ToString();
+
+    /// <summary>Posts and measures the wall time and the CPU the process (the server, mostly) spent meanwhile; the collection runs alone.</summary>
+    private async Task<(SoapReply Reply, TimeSpan Wall, TimeSpan Cpu)> TimedPostAsync(string envelope)
+    {
+        await Server.PostAsync(Envelopes.Status(Envelopes.AuthHeader(fixture.Admin), "warm-up"));
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var reply = await Server.PostAsync(envelope);
+        var wall = clock.Elapsed;
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        output.WriteLine($"answered in {wall.TotalMilliseconds:0} ms wall, {cpu.TotalMilliseconds:0} ms CPU");
+        return (reply, wall, cpu);
     }
 }
