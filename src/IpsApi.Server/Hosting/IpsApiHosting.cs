@@ -36,7 +36,7 @@ public static class IpsApiHosting
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<ServerLimitsOptions>()
-            .BindConfiguration(ServerLimitsOptions.Section)
+            .BindSettings(ServerLimitsOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
