@@ -69,7 +69,8 @@ public sealed class InvalidationService(
                 CompanyId = company.Id,
                 Sequence = sequence,
                 Urls = [.. chunk.Select(t => t.Url)],
-                Targets = [.. chunk.Select(t => t.Canonical)],
+                // A batch whose URLs all are their own targets (the usual case) keeps them once.
+                Targets = chunk.All(t => ReferenceEquals(t.Url, t.Canonical)) ? [] : [.. chunk.Select(t => t.Canonical)],
                 UrlCount = chunk.Length,
                 NextAttemptAt = now,
             });

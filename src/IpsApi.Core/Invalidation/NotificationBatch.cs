@@ -22,7 +22,8 @@ public sealed class NotificationBatch
 
     /// <summary>
     /// What the providers purge for each of <see cref="Urls"/>, at the same position: its canonical
-    /// form (see <see cref="Purge.PurgeTarget"/>), decided at accept.
+    /// form (see <see cref="Purge.PurgeTarget"/>), decided at accept. Empty when every URL of the batch
+    /// is its own target, so that the usual batch stores its URLs once.
     /// </summary>
     public List<string> Targets { get; set; } = [];
 

@@ -18,19 +18,13 @@ public sealed record PurgeTarget
     /// <summary>A target from its stored canonical form.</summary>
     public PurgeTarget(string url, string canonical)
     {
-        Url = url;
-        Canonical = canonical;
-        var schemeEnd = canonical.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd <= 0)
+        if (canonical.IndexOf("://", StringComparison.Ordinal) <= 0)
         {
             throw new FormatException($"Not an absolute URL: {canonical}");
         }
 
-        var authorityStart = schemeEnd + 3;
-        var pathStart = canonical.IndexOf('/', authorityStart);
-        Scheme = canonical[..schemeEnd];
-        Authority = pathStart < 0 ? canonical[authorityStart..] : canonical[authorityStart..pathStart];
-        PathAndQuery = pathStart < 0 ? "/" : canonical[pathStart..];
+        Url = url;
+        Canonical = canonical;
     }
 
     /// <summary>The URL as the client sent it.</summary>
@@ -40,13 +34,18 @@ public sealed record PurgeTarget
     public string Canonical { get; }
 
     /// <summary><c>http</c> or <c>https</c>.</summary>
-    public string Scheme { get; }
+    public string Scheme => Canonical[..SchemeEnd];
 
     /// <summary>The lower-case host with its port when it is not the scheme's default: what a browser sends as <c>Host</c>.</summary>
-    public string Authority { get; }
+    public string Authority => PathStart < 0 ? Canonical[(SchemeEnd + 3)..] : Canonical[(SchemeEnd + 3)..PathStart];
 
     /// <summary>The path and query exactly as accepted, from the first <c>/</c>.</summary>
-    public string PathAndQuery { get; }
+    public string PathAndQuery => PathStart < 0 ? "/" : Canonical[PathStart..];
+
+    // The parts are cut out only when a provider asks: the accept path needs the canonical form alone.
+    private int SchemeEnd => Canonical.IndexOf("://", StringComparison.Ordinal);
+
+    private int PathStart => Canonical.IndexOf('/', SchemeEnd + 3);
 
     /// <summary>The target of a URL that passed <see cref="UrlRules"/>.</summary>
     public static PurgeTarget Of(string url) => new(url, Canonicalize(url));
@@ -63,11 +62,17 @@ public sealed record PurgeTarget
             throw new FormatException($"Not an absolute URL: {url}");
         }
 
-        var scheme = url[..schemeEnd].ToLowerInvariant();
         var authorityStart = schemeEnd + 3;
-        var authorityEnd = url.IndexOfAny(['/', '?'], authorityStart);
-        var authority = (authorityEnd < 0 ? url[authorityStart..] : url[authorityStart..authorityEnd]).ToLowerInvariant();
-        var rest = authorityEnd < 0 ? "" : url[authorityEnd..];
+        var authorityEnd = url.AsSpan(authorityStart).IndexOfAny('/', '?') is var end and >= 0 ? authorityStart + end : url.Length;
+        if (IsCanonical(url, schemeEnd, authorityStart, authorityEnd))
+        {
+            // Most URLs already are their own target: no copy.
+            return url;
+        }
+
+        var scheme = url[..schemeEnd].ToLowerInvariant();
+        var authority = url[authorityStart..authorityEnd].ToLowerInvariant();
+        var rest = url[authorityEnd..];
         var colon = authority.LastIndexOf(':');
         if (colon >= 0 && authority.LastIndexOf(']') < colon)
         {
@@ -81,7 +86,24 @@ public sealed record PurgeTarget
         return $"{scheme}://{authority}{(rest.StartsWith('/') ? rest : "/" + rest)}";
     }
 
-    /// <summary>The batch's targets: stored at accept; for batches stored before targets were, derived from the URLs.</summary>
+    /// <summary>Scheme and host in lower case, no default port, and a path that starts with <c>/</c>.</summary>
+    private static bool IsCanonical(string url, int schemeEnd, int authorityStart, int authorityEnd)
+    {
+        var scheme = url.AsSpan(0, schemeEnd);
+        var defaultPort = scheme is "https" ? ":443" : scheme is "http" ? ":80" : null;
+        var authority = url.AsSpan(authorityStart, authorityEnd - authorityStart);
+        return defaultPort is not null
+            && authorityEnd < url.Length && url[authorityEnd] == '/'
+            && !authority.ContainsAnyInRange('A', 'Z')
+            && !(authority.EndsWith(defaultPort, StringComparison.Ordinal) && authority.LastIndexOf(']') < authority.LastIndexOf(':'))
+            && !authority.EndsWith(':');
+    }
+
+    /// <summary>
+    /// The batch's targets: stored at accept where some URL of the batch differs from its target; where
+    /// none does (most batches) the URLs are the targets and are not stored twice. Batches stored before
+    /// targets were get theirs the same way, derived from their URLs.
+    /// </summary>
     public static IReadOnlyList<PurgeTarget> Of(NotificationBatch batch) =>
         batch.Targets.Count == batch.Urls.Count
             ? [.. batch.Urls.Select((url, i) => new PurgeTarget(url, batch.Targets[i]))]

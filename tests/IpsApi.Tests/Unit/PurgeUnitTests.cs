@@ -37,6 +37,7 @@ public sealed class PurgeUnitTests
         Assert.Equal((url, scheme, authority, pathAndQuery), (target.Url, target.Scheme, target.Authority, target.PathAndQuery));
         Assert.Equal($"{scheme}://{authority}{pathAndQuery}", target.Canonical);
         Assert.Equal(target, new PurgeTarget(url, target.Canonical));
+        Assert.Equal(target.Canonical == url, ReferenceEquals(url, target.Canonical));
     }
 
     [Fact]

@@ -77,6 +77,21 @@ public sealed class CdnCacheInvalidationWireTests(PostgresServerFixture fixture)
     }
 
     [Fact]
+    public async Task CdnCacheInvalidation_UrlsThatAreTheirOwnTargets_AreStoredOnce()
+    {
+        var company = await Server.AddCompanyAsync();
+        string[] urls = [PostgresServerFixture.Url(company, "%41"), PostgresServerFixture.Url(company, "b?x=%7E")];
+
+        var reply = await Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), company.Handle, urls));
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        var batch = await Server.WithDbAsync(db => db.NotificationBatches.AsNoTracking().SingleAsync(b => b.CompanyId == company.Id));
+        Assert.Equal(urls, batch.Urls);
+        Assert.Empty(batch.Targets);
+        Assert.Equal(urls, IpsApi.Core.Purge.PurgeTarget.Of(batch).Select(t => t.Canonical));
+    }
+
+    [Fact]
     public async Task CdnCacheInvalidation_Accepted_StoresRequestBatchesAndAuditInOneGo()
     {
         var company = await Server.AddCompanyAsync();
