@@ -100,9 +100,7 @@ public static class UrlRules
         }
 
         var scheme = url.AsSpan(0, schemeEnd);
-        var defaultPort = scheme.Equals("https", StringComparison.OrdinalIgnoreCase) ? 443
-            : scheme.Equals("http", StringComparison.OrdinalIgnoreCase) ? 80
-            : 0;
+        var defaultPort = DefaultPort(scheme);
         if (defaultPort == 0)
         {
             return $"the scheme is '{scheme.ToString().ToLowerInvariant()}', only http and https are allowed";
@@ -193,11 +191,17 @@ public static class UrlRules
         return null;
     }
 
+    /// <summary>443 for https, 80 for http (in any case), 0 for any other scheme.</summary>
+    internal static int DefaultPort(ReadOnlySpan<char> scheme) =>
+        scheme.Equals("https", StringComparison.OrdinalIgnoreCase) ? 443
+        : scheme.Equals("http", StringComparison.OrdinalIgnoreCase) ? 80
+        : 0;
+
     /// <summary>
     /// The host as written, with the port only when it is not the scheme's default (the form publish
-    /// hosts are stored in); empty when the authority has no host or a bad port.
+    /// hosts are stored in, and purge targets use); empty when the authority has no host or a bad port.
     /// </summary>
-    private static ReadOnlySpan<char> HostOf(ReadOnlySpan<char> authority, int defaultPort)
+    internal static ReadOnlySpan<char> HostOf(ReadOnlySpan<char> authority, int defaultPort)
     {
         var colon = authority.LastIndexOf(':');
         if (colon >= 0 && authority.LastIndexOf(']') < colon)

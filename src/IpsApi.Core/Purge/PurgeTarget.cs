@@ -57,46 +57,26 @@ public sealed record PurgeTarget
     public static string Canonicalize(string url)
     {
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd <= 0)
+        var scheme = schemeEnd > 0 ? url.AsSpan(0, schemeEnd) : [];
+        var authorityStart = schemeEnd + 3;
+        var authorityEnd = schemeEnd > 0 && url.AsSpan(authorityStart).IndexOfAny('/', '?') is var end and >= 0 ? authorityStart + end : url.Length;
+        var authority = schemeEnd > 0 ? url.AsSpan(authorityStart, authorityEnd - authorityStart) : [];
+
+        // The same reading of the authority as the URL rules': the host, with its port unless it is the default.
+        var host = UrlRules.DefaultPort(scheme) is var defaultPort and > 0 ? UrlRules.HostOf(authority, defaultPort) : [];
+        if (host.IsEmpty)
         {
-            throw new FormatException($"Not an absolute URL: {url}");
+            throw new FormatException($"Not an absolute http or https URL: {url}");
         }
 
-        var authorityStart = schemeEnd + 3;
-        var authorityEnd = url.AsSpan(authorityStart).IndexOfAny('/', '?') is var end and >= 0 ? authorityStart + end : url.Length;
-        if (IsCanonical(url, schemeEnd, authorityStart, authorityEnd))
+        var hasPath = authorityEnd < url.Length && url[authorityEnd] == '/';
+        if (hasPath && host.Length == authority.Length && !scheme.ContainsAnyInRange('A', 'Z') && !host.ContainsAnyInRange('A', 'Z'))
         {
             // Most URLs already are their own target: no copy.
             return url;
         }
 
-        var scheme = url[..schemeEnd].ToLowerInvariant();
-        var authority = url[authorityStart..authorityEnd].ToLowerInvariant();
-        var rest = url[authorityEnd..];
-        var colon = authority.LastIndexOf(':');
-        if (colon >= 0 && authority.LastIndexOf(']') < colon)
-        {
-            var port = authority[(colon + 1)..];
-            if ((scheme == "http" && port == "80") || (scheme == "https" && port == "443") || port.Length == 0)
-            {
-                authority = authority[..colon];
-            }
-        }
-
-        return $"{scheme}://{authority}{(rest.StartsWith('/') ? rest : "/" + rest)}";
-    }
-
-    /// <summary>Scheme and host in lower case, no default port, and a path that starts with <c>/</c>.</summary>
-    private static bool IsCanonical(string url, int schemeEnd, int authorityStart, int authorityEnd)
-    {
-        var scheme = url.AsSpan(0, schemeEnd);
-        var defaultPort = scheme is "https" ? ":443" : scheme is "http" ? ":80" : null;
-        var authority = url.AsSpan(authorityStart, authorityEnd - authorityStart);
-        return defaultPort is not null
-            && authorityEnd < url.Length && url[authorityEnd] == '/'
-            && !authority.ContainsAnyInRange('A', 'Z')
-            && !(authority.EndsWith(defaultPort, StringComparison.Ordinal) && authority.LastIndexOf(']') < authority.LastIndexOf(':'))
-            && !authority.EndsWith(':');
+        return $"{scheme.ToString().ToLowerInvariant()}://{host.ToString().ToLowerInvariant()}{(hasPath ? "" : "/")}{url.AsSpan(authorityEnd)}";
     }
 
     /// <summary>

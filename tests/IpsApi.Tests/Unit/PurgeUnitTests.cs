@@ -27,6 +27,7 @@ public sealed class PurgeUnitTests
     [InlineData("https://images.example.com:443/is/image/Root/x", "https", "images.example.com", "/is/image/Root/x")]
     [InlineData("http://images.example.com:80/is/image/Root/x", "http", "images.example.com", "/is/image/Root/x")]
     [InlineData("http://images.example.com:443/is/image/Root/x", "http", "images.example.com:443", "/is/image/Root/x")]
+    [InlineData("https://images.example.com:0443/is/image/Root/x", "https", "images.example.com", "/is/image/Root/x")]
     [InlineData("https://images.example.com/is/image/Root/%41%7e%7E?a=%41&$x$", "https", "images.example.com", "/is/image/Root/%41%7e%7E?a=%41&$x$")]
     [InlineData("https://[::1]:443/is/image/Root/x", "https", "[::1]", "/is/image/Root/x")]
     [InlineData("https://images.example.com?q=1", "https", "images.example.com", "/?q=1")]
