@@ -24,5 +24,5 @@ public sealed class AuthHeaderValues
     public string? LegacyPassword { get; set; }
 
     /// <summary>Whether an authHeader carried a user or a password; a nil or empty one counts as absent.</summary>
-    public bool HasAuthHeader { get; set; }
+    public bool HasAuthHeader => User is not null || Password is not null;
 }

@@ -145,8 +145,8 @@ public sealed class SoapRequestReader(RequestSchemas schemas, IOptions<SoapEndpo
 
             switch (reader.LocalName)
             {
-                case "user": headers.User = reader.ReadElementContentAsString(); headers.HasAuthHeader = true; break;
-                case "password": headers.Password = reader.ReadElementContentAsString(); headers.HasAuthHeader = true; break;
+                case "user": headers.User = reader.ReadElementContentAsString(); break;
+                case "password": headers.Password = reader.ReadElementContentAsString(); break;
                 case "locale": headers.Locale = reader.ReadElementContentAsString(); break;
                 case "appName": headers.AppName = reader.ReadElementContentAsString(); break;
                 case "appVersion": headers.AppVersion = reader.ReadElementContentAsString(); break;
