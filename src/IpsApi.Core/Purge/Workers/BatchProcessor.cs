@@ -86,9 +86,7 @@ public sealed partial class BatchProcessor(
     {
         if (batch.UnfinishedClaims > options.MaxUnfinishedClaims)
         {
-            var reason = $"{batch.UnfinishedClaims - 1} workers in a row stopped while purging this batch (crashed, killed or lost it); not taken up again";
-            LogFailed(logger, batch.Id, batch.RequestId, InvalidationStatus.Error, "ipsapi", reason);
-            await FinishAsync(batch, queue.FailAsync(batch, InvalidationStatus.Error, batch.Attempt, BatchFailures.Format("ipsapi", PurgeOutcome.All(batch.Urls, 0, reason)), CancellationToken.None));
+            await FailWholeBatchAsync(batch, $"{batch.UnfinishedClaims - 1} workers in a row stopped while purging this batch (crashed, killed or lost it); not taken up again");
             return;
         }
 
@@ -104,9 +102,7 @@ public sealed partial class BatchProcessor(
         if (tiers.Count == 0)
         {
             // Refused at start where configuration shows it; never Done for a purge nobody made.
-            var reason = $"no purge provider is configured for company {company.Handle} (root {company.RootId}): see Purge:Origin, Purge:Cdn and Purge:Companies:{company.RootId}";
-            LogFailed(logger, batch.Id, batch.RequestId, InvalidationStatus.Error, "ipsapi", reason);
-            await FinishAsync(batch, queue.FailAsync(batch, InvalidationStatus.Error, batch.Attempt, BatchFailures.Format("ipsapi", PurgeOutcome.All(batch.Urls, 0, reason)), CancellationToken.None));
+            await FailWholeBatchAsync(batch, $"no purge provider is configured for company {company.Handle} (root {company.RootId}): see Purge:Origin, Purge:Cdn and Purge:Companies:{company.RootId}");
             return;
         }
 
@@ -220,6 +216,13 @@ public sealed partial class BatchProcessor(
             LogProviderCrashed(logger, e, provider.Name);
             return (provider.Name, PurgeOutcome.Transient(PurgeOutcome.All(targets, 0, $"{e.GetType().Name}: {e.Message}")));
         }
+    }
+
+    /// <summary>Ends the batch <c>ERROR</c> for a reason of IpsApi's own (no provider was asked), logged, every URL with that reason.</summary>
+    private async Task FailWholeBatchAsync(NotificationBatch batch, string reason)
+    {
+        LogFailed(logger, batch.Id, batch.RequestId, InvalidationStatus.Error, "ipsapi", reason);
+        await FinishAsync(batch, queue.FailAsync(batch, InvalidationStatus.Error, batch.Attempt, BatchFailures.Format("ipsapi", PurgeOutcome.All(batch.Urls, 0, reason)), CancellationToken.None));
     }
 
     /// <summary>Awaits a guarded write; false (and a warning) when another worker has taken the batch over.</summary>
