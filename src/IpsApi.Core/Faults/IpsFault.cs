@@ -23,4 +23,13 @@ public sealed record IpsFault(FaultKind Kind, int Code, string Reason)
 
     public static IpsFault ServerException() =>
         new(FaultKind.IpsApi, FaultCodes.Exception, "The server could not complete the request; it was not carried out. Try again later.");
+
+    /// <summary>
+    /// The store stopped answering while committing an accepted request: it may have been stored (and will then
+    /// be purged) or not. Sending it again is safe, because purging a URL twice does no harm.
+    /// </summary>
+    public static IpsFault OutcomeUnknown() =>
+        new(FaultKind.IpsApi, FaultCodes.Exception,
+            "The server lost contact with its store while saving the request, so it may or may not have been stored. "
+            + "Resubmitting it is safe: purging a URL twice does no harm.");
 }

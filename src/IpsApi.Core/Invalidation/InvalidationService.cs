@@ -7,18 +7,20 @@ using IpsApi.Core.Purge;
 using IpsApi.Core.Purge.Queue;
 using IpsApi.Core.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IpsApi.Core.Invalidation;
 
 /// <summary>Accepts invalidation requests (all or nothing, durably) and reports their status.</summary>
-public sealed class InvalidationService(
+public sealed partial class InvalidationService(
     IpsDbContext db,
     CompanyCache companies,
     BacklogEstimator estimator,
     QueueSignal signal,
     IOptions<InvalidationOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<InvalidationService> logger)
 {
     private readonly InvalidationOptions options = options.Value;
 
@@ -91,7 +93,19 @@ public sealed class InvalidationService(
         // One SaveChanges is one transaction: request, batches and audit commit together or not at all.
         // The entities were only added, so there are no changes to detect.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && StoreFailure.OutcomeUnknown(e))
+        {
+            // "Not carried out" would be a lie when the commit may have landed; the caller is told the truth,
+            // and the workers purge the request if it was stored.
+            LogOutcomeUnknown(logger, e, company.RootId, distinct.Count);
+            signal.Announce();
+            throw new IpsFaultException(IpsFault.OutcomeUnknown());
+        }
+
         signal.Announce();
         return new InvalidationAccepted(request.Handle, request.EstimatedSeconds);
     }
@@ -159,6 +173,10 @@ public sealed class InvalidationService(
 
         return Math.Max(1, (int)Math.Ceiling((until - now).TotalSeconds));
     }
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error,
+        Message = "The store stopped answering while saving a request of {UrlCount} URLs for {Root}; it may have been stored. Answered with fault 30000 saying so")]
+    private static partial void LogOutcomeUnknown(ILogger logger, Exception exception, string root, int urlCount);
 
     private sealed record BatchState(string Status, int UrlCount, string? LastError, Guid? LeaseToken, DateTimeOffset NextAttemptAt, DateTimeOffset? SettlesAt);
 

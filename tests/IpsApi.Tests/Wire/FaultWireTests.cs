@@ -238,4 +238,43 @@ public sealed class FaultWireTests(PostgresServerFixture fixture) : IClassFixtur
         Assert.DoesNotContain("Npgsql", reply.Body, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("database", reply.Body, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task CommitWhoseAnswerIsLost_Is30000SayingTheRequestMayHaveBeenStored_AndSafeToResubmit()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync();
+        try
+        {
+            var direct = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            await using var proxy = new CuttingTcpProxy(direct.Host!, direct.Port);
+            var proxied = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = proxy.Port }.ConnectionString;
+            await using var server = await TestServer.StartOnPostgresAsync(proxied);
+            var company = await server.AddCompanyAsync();
+            var user = await server.AddUserAsync(IpsApi.Core.Users.Role.IpsAdmin);
+            var envelope = Envelopes.Invalidate(Envelopes.AuthHeader(user), company.Handle, [PostgresServerFixture.Url(company, "lost-answer")]);
+
+            proxy.CutOnAnswerTo("COMMIT\0");
+            var reply = await server.PostAsync(envelope);
+
+            Assert.True(proxy.Cut.Task.IsCompleted, "the proxy never saw the insert");
+            Assert.Equal(HttpStatusCode.InternalServerError, reply.Status);
+            Assert.Equal(("ipsApiFault", 30000), (reply.Fault.Element, reply.Fault.Code));
+            Assert.Equal(IpsApi.Core.Faults.IpsFault.OutcomeUnknown().Reason, reply.Fault.Reason);
+            Assert.Contains("may or may not have been stored", reply.Fault.Reason, StringComparison.Ordinal);
+            Assert.DoesNotContain("not carried out", reply.Fault.Reason, StringComparison.Ordinal);
+
+            // The store did commit it, so "not carried out" would have been false; a resubmission is a second request.
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM invalidation_requests WHERE company_id = @c", connection);
+            count.Parameters.AddWithValue("c", company.Id);
+            Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+            var resubmitted = await server.PostAsync(envelope);
+            Assert.Equal(HttpStatusCode.OK, resubmitted.Status);
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(connectionString);
+        }
+    }
 }
