@@ -24,6 +24,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
 
+    public DbSet<StoreProbe> StoreProbes => Set<StoreProbe>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Company>(company =>
@@ -85,6 +87,13 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             audit.Property(a => a.ClientAddress).HasMaxLength(64);
             audit.HasOne(a => a.Request).WithMany().HasForeignKey(a => a.RequestId).OnDelete(DeleteBehavior.Cascade);
             audit.HasIndex(a => a.RequestId);
+        });
+
+        modelBuilder.Entity<StoreProbe>(probe =>
+        {
+            probe.ToTable("store_probes");
+            probe.Property(p => p.Id).ValueGeneratedNever();
+            probe.HasData(new StoreProbe { Id = StoreProbe.RowId, ProbedAt = DateTimeOffset.UnixEpoch });
         });
 
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))

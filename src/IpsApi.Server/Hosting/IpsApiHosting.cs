@@ -44,6 +44,7 @@ public static class IpsApiHosting
             .Configure<IOptions<ServerLimitsOptions>, IOptions<SoapEndpointOptions>>((kestrel, limits, soap) =>
                 limits.Value.ApplyTo(kestrel.Limits, soap.Value.MaxRequestBodyBytes));
 
+        builder.Services.AddIpsHealthChecks();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<RequestSchemas>();
         builder.Services.AddSingleton<SoapRequestReader>();
@@ -91,14 +92,18 @@ public static class IpsApiHosting
                 });
             });
         app.MapContractDocuments();
-        app.MapGet("/healthz", async (Core.Persistence.IpsDbContext db, CancellationToken cancellationToken) =>
-            await db.Database.CanConnectAsync(cancellationToken) ? Results.Text("ok\n") : Results.Text("database unreachable\n", statusCode: 503));
+        app.MapIpsHealthChecks();
         return app;
     }
 
-    /// <summary>A fault answered to a caller's mistake is routine (Information); only the server's own failures are errors.</summary>
+    /// <summary>
+    /// A fault answered to a caller's mistake is routine (Information); only the server's own failures are errors.
+    /// A passing health probe, every few seconds from an orchestrator, is Debug.
+    /// </summary>
     private static Serilog.Events.LogEventLevel RequestLogLevel(HttpContext http, double elapsedMs, Exception? exception) =>
-        exception is not null || (http.Response.StatusCode >= 500 && RequestLog.FaultCode(http) is null)
+        exception is null && http.Response.StatusCode == StatusCodes.Status200OK && http.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal)
+            ? Serilog.Events.LogEventLevel.Debug
+            : exception is not null || (http.Response.StatusCode >= 500 && RequestLog.FaultCode(http) is null)
             || RequestLog.FaultCode(http) == Core.Faults.FaultCodes.Exception
             ? Serilog.Events.LogEventLevel.Error
             : Serilog.Events.LogEventLevel.Information;

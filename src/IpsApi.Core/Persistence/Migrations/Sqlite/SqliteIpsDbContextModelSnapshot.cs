@@ -243,6 +243,28 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                     b.ToTable("notification_batches", (string)null);
                 });
 
+            modelBuilder.Entity("IpsApi.Core.Persistence.StoreProbe", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ProbedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("probed_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("store_probes", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            ProbedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        });
+                });
+
             modelBuilder.Entity("IpsApi.Core.Users.User", b =>
                 {
                     b.Property<int>("Id")
