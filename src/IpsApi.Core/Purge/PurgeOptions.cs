@@ -11,9 +11,13 @@ public sealed class PurgeOptions
     [Range(0, 256, ErrorMessage = "Purge:Workers must be from {1} to {2}.")]
     public int Workers { get; set; } = 4;
 
-    /// <summary>How long a claimed batch belongs to its worker; after that another worker may take it over.</summary>
+    /// <summary>
+    /// How long a claimed batch belongs to its worker; after that another worker may take it over. The lease is
+    /// renewed every third of it while the batch is worked on, so it bounds only how long a batch waits after its
+    /// worker died (<c>kill -9</c>, a lost node): short, because nothing else tells the others it is gone.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Purge:Lease must be from {1} to {2}.")]
-    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often an idle worker looks for due work even when no notification came.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "Purge:PollInterval must be from {1} to {2}.")]

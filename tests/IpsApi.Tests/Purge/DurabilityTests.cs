@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using IpsApi.Core.Invalidation;
+using IpsApi.Core.Purge;
 using IpsApi.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
 
 namespace IpsApi.Tests.Purge;
 
@@ -10,7 +12,7 @@ namespace IpsApi.Tests.Purge;
 /// killed mid-batch, an orderly stop, a PostgreSQL restart. Workers run as real <c>ipsapi</c>
 /// processes where the test is about processes; the purges go to a recording Varnish stand-in.
 /// </summary>
-public sealed partial class DurabilityTests : IAsyncLifetime
+public sealed partial class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private PurgeRecorder recorder = null!;
 
@@ -61,21 +63,32 @@ public sealed partial class DurabilityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WorkerKilledMidBatch_AnotherReclaimsItAfterTheLease_AndCompletesIt()
+    public async Task WorkerKilledMidBatch_AnotherWorkerResumesItWithinTheDefaultLease_AndCompletesIt()
     {
         await using var api = await ApiOnlyAsync();
         recorder.Hold();
-        await using var doomed = await IpsApiServer.StartAsync(api.ConnectionString, Workers(("Purge:Workers", "1")), "worker");
+
+        // The default lease and poll interval: how long a batch waits after its worker died is the claim under test.
+        var settings = Workers(("Purge:Workers", "1"));
+        settings.Remove("Purge:Lease");
+        settings.Remove("Purge:PollInterval");
+        await using var doomed = await IpsApiServer.StartAsync(api.ConnectionString, settings, "worker");
         var urls = Enumerable.Range(0, 10).Select(i => api.Url($"img-{i}")).ToArray();
         var handle = (await api.AcceptAsync(urls)).Handle;
         await recorder.WaitForInFlightAsync(TimeSpan.FromSeconds(10));
+        // Started before the kill, so that the time measured is the batch's wait, not a process start.
+        await using var survivor = await IpsApiServer.StartAsync(api.ConnectionString, settings, "worker");
 
         await doomed.KillAsync();
+        var killed = System.Diagnostics.Stopwatch.StartNew();
         recorder.Release();
         Assert.Equal("FlushingOrigin", (await api.StatusAsync(handle)).Value("status"));
-        await using var survivor = await IpsApiServer.StartAsync(api.ConnectionString, Workers(("Purge:Workers", "1")), "worker");
-        var (done, seen) = await api.WaitForStatusAsync(handle, "Done", TimeSpan.FromSeconds(20));
+        var (done, seen) = await api.WaitForStatusAsync(handle, "Done", TimeSpan.FromSeconds(30));
+        var recovery = killed.Elapsed;
 
+        output.WriteLine($"kill -9 to Done with the default Purge:Lease ({new PurgeOptions().Lease.TotalSeconds} s): {recovery.TotalSeconds:0.0} s");
+        var defaults = new PurgeOptions();
+        Assert.InRange(recovery, TimeSpan.Zero, defaults.Lease + defaults.PollInterval + TimeSpan.FromSeconds(3));
         await survivor.WaitForOutputAsync(" done: ", TimeSpan.FromSeconds(5));
         Assert.Equal("10", done.Value("successCount"));
         Assert.DoesNotContain("ERROR", seen);
