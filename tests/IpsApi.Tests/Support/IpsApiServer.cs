@@ -37,6 +37,9 @@ public sealed class IpsApiServer : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The id of the process <c>dotnet ipsapi.dll</c> runs in, for reading its memory from /proc.</summary>
+    public int ProcessId => process.Id;
+
     public int ExitCode => process.ExitCode;
 
     /// <summary>Starts <c>ipsapi {arguments}</c> on PostgreSQL and waits until its workers run.</summary>
