@@ -3,6 +3,7 @@ using IpsApi.Core.Companies;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge.Queue;
+using IpsApi.Core.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -36,7 +37,14 @@ public sealed partial class BatchProcessor(
     {
         using var lost = new CancellationTokenSource();
         using var done = new CancellationTokenSource();
-        var renewal = RenewWhileWorkingAsync(batch, lost, done.Token);
+        var renewing = new NotificationBatch { Id = batch.Id, LeaseToken = batch.LeaseToken };
+        var renewal = LeaseRenewal.KeepAsync(
+            async cancellationToken =>
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<BatchQueue>().RenewAsync(renewing, cancellationToken);
+            },
+            options.Lease, clock, lost, $"Batch {batch.Id}", logger, done.Token);
         try
         {
             using var calls = CancellationTokenSource.CreateLinkedTokenSource(abort, lost.Token);
@@ -50,35 +58,6 @@ public sealed partial class BatchProcessor(
         {
             await done.CancelAsync();
             await renewal;
-        }
-    }
-
-    /// <summary>Renews the lease until <paramref name="done"/>; cancels <paramref name="lost"/> when another worker holds it.</summary>
-    private async Task RenewWhileWorkingAsync(NotificationBatch batch, CancellationTokenSource lost, CancellationToken done)
-    {
-        var every = options.Lease / 3;
-        var renewing = new NotificationBatch { Id = batch.Id, LeaseToken = batch.LeaseToken };
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(every, clock, done);
-                await using var scope = scopes.CreateAsyncScope();
-                if (!await scope.ServiceProvider.GetRequiredService<BatchQueue>().RenewAsync(renewing, done))
-                {
-                    await lost.CancelAsync();
-                    return;
-                }
-            }
-            catch (OperationCanceledException) when (done.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The store is unreachable: the next renewal may succeed; if the lease runs out, another worker takes over.
-                LogRenewFailed(logger, batch.Id, e.Message);
-            }
         }
     }
 
@@ -256,9 +235,6 @@ public sealed partial class BatchProcessor(
 
     [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Batch {BatchId} released on shutdown; another worker will finish it")]
     private static partial void LogReleased(ILogger logger, long batchId);
-
-    [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "Batch {BatchId}: could not renew its lease: {Reason}")]
-    private static partial void LogRenewFailed(ILogger logger, long batchId, string reason);
 
     [LoggerMessage(EventId = 4016, Level = LogLevel.Error, Message = "Purge provider {Provider} failed unexpectedly; the batch will be retried")]
     private static partial void LogProviderCrashed(ILogger logger, Exception exception, string provider);
