@@ -1,5 +1,6 @@
 using IpsApi.Core.Companies;
 using IpsApi.Core.Invalidation;
+using IpsApi.Core.Jobs;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Users;
@@ -15,6 +16,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddIpsPersistence(configuration);
         services.AddIpsPurge();
+        services.AddIpsJobs();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();

@@ -26,6 +26,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<StoreProbe> StoreProbes => Set<StoreProbe>();
 
+    public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Company>(company =>
@@ -87,6 +89,16 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             audit.Property(a => a.ClientAddress).HasMaxLength(64);
             audit.HasOne(a => a.Request).WithMany().HasForeignKey(a => a.RequestId).OnDelete(DeleteBehavior.Cascade);
             audit.HasIndex(a => a.RequestId);
+        });
+
+        modelBuilder.Entity<Jobs.Job>(job =>
+        {
+            job.ToTable("jobs");
+            job.Property(j => j.Kind).HasMaxLength(40);
+            job.Property(j => j.Status).HasMaxLength(20);
+            job.HasIndex(j => new { j.Status, j.NextAttemptAt });
+            job.HasIndex(j => j.RequestId);
+            job.HasOne<InvalidationRequest>().WithMany().HasForeignKey(j => j.RequestId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<StoreProbe>(probe =>

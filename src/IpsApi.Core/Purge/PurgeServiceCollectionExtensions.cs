@@ -52,7 +52,7 @@ public static class PurgeServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Runs purge workers in this process (with <c>LISTEN</c> on PostgreSQL), and, where requests
+    /// Runs purge workers and follow-up job workers in this process (with <c>LISTEN</c> on PostgreSQL), and, where requests
     /// are accepted, the <c>NOTIFY</c> that wakes workers elsewhere.
     /// </summary>
     public static IServiceCollection AddIpsPurgeHosting(this IServiceCollection services, DatabaseSettings settings, bool acceptsRequests, bool runsWorkers)
@@ -60,6 +60,7 @@ public static class PurgeServiceCollectionExtensions
         if (runsWorkers)
         {
             services.AddHostedService<PurgeWorkerService>();
+            services.AddHostedService<Jobs.JobWorkerService>();
             if (settings.Provider == DatabaseProvider.Postgres)
             {
                 services.AddHostedService<PostgresQueueListener>();

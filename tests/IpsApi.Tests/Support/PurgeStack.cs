@@ -43,7 +43,12 @@ public sealed class PurgeStack : IAsyncDisposable
     public static Task<PurgeStack> StartOnAsync(string? database, IDictionary<string, string?> configuration, params IPurgeProvider[] providers) =>
         StartOnAsync(database, configuration, providers, null);
 
-    private static async Task<PurgeStack> StartOnAsync(string? database, IDictionary<string, string?> configuration, IPurgeProvider[] providers, TimeProvider? clock)
+    /// <summary>As <see cref="StartAsync(IDictionary{string, string?}, IPurgeProvider[])"/>, with services of the test's own (e.g. job handlers).</summary>
+    public static Task<PurgeStack> StartWithAsync(IDictionary<string, string?> configuration, Action<IServiceCollection> services, params IPurgeProvider[] providers) =>
+        StartOnAsync(null, configuration, providers, null, services);
+
+    private static async Task<PurgeStack> StartOnAsync(
+        string? database, IDictionary<string, string?> configuration, IPurgeProvider[] providers, TimeProvider? clock, Action<IServiceCollection>? extra = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -69,6 +74,8 @@ public sealed class PurgeStack : IAsyncDisposable
             {
                 services.AddSingleton(clock);
             }
+
+            extra?.Invoke(services);
         });
         var company = await server.AddCompanyAsync();
         var admin = await server.AddUserAsync(Role.IpsAdmin);
