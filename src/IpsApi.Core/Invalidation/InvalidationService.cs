@@ -52,6 +52,7 @@ public sealed partial class InvalidationService(
         }
 
         var emailOthers = CheckEmails(command.EmailOthers ?? []);
+        List<string> followUps = command.EmailCcOriginator || emailOthers.Count > 0 ? [Jobs.FollowUpKinds.Mail] : [];
         var now = clock.GetUtcNow();
         var request = new InvalidationRequest
         {
@@ -75,6 +76,7 @@ public sealed partial class InvalidationService(
                 Targets = chunk.All(t => ReferenceEquals(t.Url, t.Canonical)) ? [] : [.. chunk.Select(t => t.Canonical)],
                 UrlCount = chunk.Length,
                 NextAttemptAt = now,
+                FollowUps = followUps,
             });
         }
 

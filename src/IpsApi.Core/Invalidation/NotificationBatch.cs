@@ -60,6 +60,12 @@ public sealed class NotificationBatch
     /// <summary>What the providers answered (e.g. Akamai's purgeId and supportId), one line each.</summary>
     public string? Receipts { get; set; }
 
+    /// <summary>
+    /// Follow-up jobs (<see cref="Jobs.FollowUpKinds"/>) to enqueue in the same transaction as the write that
+    /// settles the batch, decided at accept (e.g. <c>mail</c> when the request asked for a confirmation).
+    /// </summary>
+    public List<string> FollowUps { get; set; } = [];
+
     /// <summary>When a CDN that accepted the purge expects it to have taken effect everywhere (its own estimate).</summary>
     public DateTimeOffset? SettlesAt { get; set; }
 }

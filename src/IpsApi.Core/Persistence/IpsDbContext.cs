@@ -75,6 +75,7 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             batch.ToTable("notification_batches");
             batch.Property(b => b.Status).HasMaxLength(20);
             batch.Property(b => b.DoneProviders).Metadata.SetValueComparer(AppendOnly<List<string>>());
+            batch.Property(b => b.FollowUps).Metadata.SetValueComparer(AppendOnly<List<string>>());
             batch.HasIndex(b => new { b.RequestId, b.Sequence }).IsUnique();
             batch.HasIndex(b => new { b.Status, b.NextAttemptAt });
             batch.HasIndex(b => b.CompletedAt);

@@ -29,10 +29,15 @@ public sealed class MigrationStore : IAsyncDisposable
 
     public DatabaseMigrator Migrator => scope.ServiceProvider.GetRequiredService<DatabaseMigrator>();
 
-    private IpsDbContext Db => scope.ServiceProvider.GetRequiredService<IpsDbContext>();
+    public IpsDbContext Db => scope.ServiceProvider.GetRequiredService<IpsDbContext>();
 
     /// <summary>A SQL literal for a one-host <c>publish_hosts</c> column.</summary>
     public string Hosts => provider == DatabaseProvider.Postgres ? "ARRAY['images.example.test']" : "'[\"images.example.test\"]'";
+
+    /// <summary>A SQL literal for a list-of-strings column (<c>text[]</c> on PostgreSQL, JSON on SQLite).</summary>
+    public string List(params string[] items) => provider == DatabaseProvider.Postgres
+        ? $"ARRAY[{string.Join(", ", items.Select(i => $"'{i}'"))}]::text[]"
+        : $"'{System.Text.Json.JsonSerializer.Serialize(items)}'";
 
     /// <summary>A SQL literal for a timestamp column.</summary>
     public string Now => provider == DatabaseProvider.Postgres ? "now()" : "'2026-01-01 00:00:00+00:00'";

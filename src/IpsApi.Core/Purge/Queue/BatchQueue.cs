@@ -1,4 +1,5 @@
 using IpsApi.Core.Invalidation;
+using IpsApi.Core.Jobs;
 using IpsApi.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
@@ -15,7 +16,7 @@ namespace IpsApi.Core.Purge.Queue;
 /// on to <c>FlushingCdn</c> with the next write). Every later write is guarded by the token: a
 /// worker that lost its lease cannot record a result.
 /// </summary>
-public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeProvider clock, IOptions<PurgeOptions> options)
+public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeProvider clock, IOptions<PurgeOptions> options, JobSignal jobSignal)
 {
     private readonly PurgeOptions options = options.Value;
 
@@ -73,15 +74,45 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
             .SetProperty(b => b.Receipts, batch.Receipts), cancellationToken);
     }
 
-    /// <summary>Every tier purged: <c>Done</c>, with the time a CDN expects the purge to have spread by.</summary>
-    public Task<bool> CompleteAsync(NotificationBatch batch, DateTimeOffset? settlesAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every tier purged: <c>Done</c>, with the time a CDN expects the purge to have spread by. The batch's
+    /// follow-up jobs are enqueued in the same transaction (an outbox): none is lost, and none is sent for a
+    /// batch whose result was discarded. They become due when the purge has taken effect.
+    /// </summary>
+    public async Task<bool> CompleteAsync(NotificationBatch batch, DateTimeOffset? settlesAt, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return SettleAsync(batch, set => set
+        Task<bool> Settle() => SettleAsync(batch, set => set
             .SetProperty(b => b.Status, InvalidationStatus.Done)
             .SetProperty(b => b.CompletedAt, now)
             .SetProperty(b => b.SettlesAt, settlesAt)
             .SetProperty(b => b.LastError, (string?)null), cancellationToken);
+
+        if (batch.FollowUps.Count == 0)
+        {
+            // The usual batch: one statement, as before there were follow-ups.
+            return await Settle();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await Settle())
+        {
+            return false;
+        }
+
+        db.Jobs.AddRange(batch.FollowUps.Select(kind => new Job
+        {
+            Kind = kind,
+            CompanyId = batch.CompanyId,
+            RequestId = batch.RequestId,
+            BatchId = batch.Id,
+            CreatedAt = now,
+            NextAttemptAt = settlesAt ?? now,
+        }));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        jobSignal.Pulse();
+        return true;
     }
 
     /// <summary>Gives the batch back to the queue, due at <paramref name="nextAttemptAt"/>, keeping what was already purged.</summary>

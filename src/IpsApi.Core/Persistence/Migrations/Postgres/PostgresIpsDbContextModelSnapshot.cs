@@ -198,6 +198,11 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("text[]")
                         .HasColumnName("done_providers");
 
+                    b.PrimitiveCollection<List<string>>("FollowUps")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("follow_ups");
+
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");

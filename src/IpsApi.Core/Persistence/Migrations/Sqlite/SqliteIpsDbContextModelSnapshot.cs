@@ -175,6 +175,11 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("done_providers");
 
+                    b.PrimitiveCollection<string>("FollowUps")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("follow_ups");
+
                     b.Property<string>("LastError")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_error");

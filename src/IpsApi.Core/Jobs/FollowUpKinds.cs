@@ -1,0 +1,8 @@
+namespace IpsApi.Core.Jobs;
+
+/// <summary>The follow-up job kinds an invalidation can ask for, as stored in <see cref="Invalidation.NotificationBatch.FollowUps"/>.</summary>
+public static class FollowUpKinds
+{
+    /// <summary>The IPS confirmation mail: one per notification batch, once it is <c>Done</c>.</summary>
+    public const string Mail = "mail";
+}
