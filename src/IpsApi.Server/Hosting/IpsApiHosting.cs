@@ -46,6 +46,7 @@ public static class IpsApiHosting
 
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<RequestSchemas>();
+        builder.Services.AddSingleton<ContractDocuments>();
         builder.Services.AddSingleton<SoapRequestReader>();
         builder.Services.AddSoapCore();
         builder.Services.AddScoped<IpsApiSoapService>();

@@ -102,6 +102,8 @@ public sealed class CliTests
     [InlineData("Invalidation__DeliveryPrefixes__0", "is/image/", "ipsapi: bad configuration: Invalidation:DeliveryPrefixes:0 must be a path that starts and ends with '/', such as /is/image/, not 'is/image/'.")]
     [InlineData("Invalidation__DeliveryPrefixes__1", "/is/content", "ipsapi: bad configuration: Invalidation:DeliveryPrefixes:1 must be a path that starts and ends with '/', such as /is/image/, not '/is/content'.")]
     [InlineData("Purge__Varnish__Nodes__0", "notaurl", "ipsapi: bad configuration: Purge:Varnish:Nodes:0 must be an absolute http or https URL such as http://127.0.0.1:6081.")]
+    [InlineData("Soap__PublicBaseUrl", "https://user:secret@ips.example.com", "ipsapi: bad configuration: Soap:PublicBaseUrl must be an absolute http or https URL without user information, query or fragment, such as https://ips.example.com or https://example.com/ips.")]
+    [InlineData("Soap__PublicBaseUrl", "ips.example.com/ips", "ipsapi: bad configuration: Soap:PublicBaseUrl must be an absolute http or https URL without user information, query or fragment, such as https://ips.example.com or https://example.com/ips.")]
     public async Task Serve_WithABadSetting_StopsNamingTheKey(string variable, string value, string expected)
     {
         using var cli = new IpsApiProcess(new Dictionary<string, string?> { [variable] = value });
