@@ -39,6 +39,7 @@ public static class IpsApiHosting
             .BindSettings(ServerLimitsOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        AllowedHostsValidator.Register(builder.Services);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ServerLimitsOptions>, IOptions<SoapEndpointOptions>>((kestrel, limits, soap) =>

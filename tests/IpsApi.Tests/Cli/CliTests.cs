@@ -104,6 +104,9 @@ public sealed class CliTests
     [InlineData("Purge__Varnish__Nodes__0", "notaurl", "ipsapi: bad configuration: Purge:Varnish:Nodes:0 must be an absolute http or https URL such as http://127.0.0.1:6081.")]
     [InlineData("Soap__PublicBaseUrl", "https://user:secret@ips.example.com", "ipsapi: bad configuration: Soap:PublicBaseUrl must be an absolute http or https URL without user information, query or fragment, such as https://ips.example.com or https://example.com/ips.")]
     [InlineData("Soap__PublicBaseUrl", "ips.example.com/ips", "ipsapi: bad configuration: Soap:PublicBaseUrl must be an absolute http or https URL without user information, query or fragment, such as https://ips.example.com or https://example.com/ips.")]
+    [InlineData("AllowedHosts", "https://ips.example.com", "ipsapi: bad configuration: AllowedHosts must be host names separated by ';' such as ips.example.com;localhost, without scheme, port or path (the filter ignores ports), not 'https://ips.example.com'.")]
+    [InlineData("AllowedHosts", "ips.example.com;localhost:8080", "ipsapi: bad configuration: AllowedHosts must be host names separated by ';' such as ips.example.com;localhost, without scheme, port or path (the filter ignores ports), not 'localhost:8080'.")]
+    [InlineData("AllowedHosts__0", "ips.example.com", "ipsapi: bad configuration: AllowedHosts must be one value, host names separated by ';' such as ips.example.com;localhost (environment AllowedHosts=…), not a list.")]
     public async Task Serve_WithABadSetting_StopsNamingTheKey(string variable, string value, string expected)
     {
         using var cli = new IpsApiProcess(new Dictionary<string, string?> { [variable] = value });
