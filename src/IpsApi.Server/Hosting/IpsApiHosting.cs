@@ -39,6 +39,8 @@ public static class IpsApiHosting
             .BindSettings(ServerLimitsOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        TrustedProxyOptions.Register(builder.Services);
+        AllowedHostsValidator.Register(builder.Services);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ServerLimitsOptions>, IOptions<SoapEndpointOptions>>((kestrel, limits, soap) =>
@@ -47,6 +49,7 @@ public static class IpsApiHosting
         builder.Services.AddIpsHealthChecks();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<RequestSchemas>();
+        builder.Services.AddSingleton<ContractDocuments>();
         builder.Services.AddSingleton<SoapRequestReader>();
         builder.Services.AddSoapCore();
         builder.Services.AddScoped<IpsApiSoapService>();
@@ -62,6 +65,16 @@ public static class IpsApiHosting
 
     public static WebApplication UseIpsApi(this WebApplication app)
     {
+        // First (after the host filtering the web host puts before everything), so that the request log, the SOAP
+        // guard, the audit record and the WSDL all see the client's address and scheme as a trusted proxy gave them.
+        // The web host adds this same middleware, with these same options, when ForwardedHeaders_Enabled is true
+        // (ASPNETCORE_FORWARDEDHEADERS_ENABLED, which some platforms set): it is not added twice, because a second
+        // pass would read one hop more than ForwardedHeaders:ForwardLimit allows.
+        if (!string.Equals(app.Configuration[TrustedProxyOptions.FrameworkSwitch], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseSerilogRequestLogging(options =>
         {
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();

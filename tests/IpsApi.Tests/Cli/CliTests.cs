@@ -102,6 +102,17 @@ public sealed class CliTests
     [InlineData("Invalidation__DeliveryPrefixes__0", "is/image/", "ipsapi: bad configuration: Invalidation:DeliveryPrefixes:0 must be a path that starts and ends with '/', such as /is/image/, not 'is/image/'.")]
     [InlineData("Invalidation__DeliveryPrefixes__1", "/is/content", "ipsapi: bad configuration: Invalidation:DeliveryPrefixes:1 must be a path that starts and ends with '/', such as /is/image/, not '/is/content'.")]
     [InlineData("Purge__Varnish__Nodes__0", "notaurl", "ipsapi: bad configuration: Purge:Varnish:Nodes:0 must be an absolute http or https URL such as http://127.0.0.1:6081.")]
+    [InlineData("Soap__PublicBaseUrl", "https://user:secret@ips.example.com", "ipsapi: bad configuration: Soap:PublicBaseUrl must be an absolute http or https URL without user information, query or fragment, such as https://ips.example.com or https://example.com/ips.")]
+    [InlineData("Soap__PublicBaseUrl", "ips.example.com/ips", "ipsapi: bad configuration: Soap:PublicBaseUrl must be an absolute http or https URL without user information, query or fragment, such as https://ips.example.com or https://example.com/ips.")]
+    [InlineData("ForwardedHeaders__KnownProxies__0", "10.0.0.300", "ipsapi: bad configuration: ForwardedHeaders:KnownProxies:0 must be an IP address such as 10.0.0.5 or ::1, not '10.0.0.300'.")]
+    [InlineData("ForwardedHeaders__KnownNetworks__0", "10.0.0.0/33", "ipsapi: bad configuration: ForwardedHeaders:KnownNetworks:0 must be a network in CIDR notation such as 10.0.0.0/8 or fd00::/8, not '10.0.0.0/33'.")]
+    [InlineData("ForwardedHeaders__KnownProxies", "10.0.0.5", "ipsapi: bad configuration: ForwardedHeaders:KnownProxies must be a list: ForwardedHeaders:KnownProxies:0, …:1 (environment ForwardedHeaders__KnownProxies__0).")]
+    [InlineData("ForwardedHeaders__KnownNetworks", "10.0.0.0/8", "ipsapi: bad configuration: ForwardedHeaders:KnownNetworks must be a list: ForwardedHeaders:KnownNetworks:0, …:1 (environment ForwardedHeaders__KnownNetworks__0).")]
+    [InlineData("ForwardedHeaders__ForwardLimit", "0", "ipsapi: bad configuration: ForwardedHeaders:ForwardLimit must be from 1 to 16.")]
+    [InlineData("ForwardedHeaders__ForwardLimit", "two", "ipsapi: ForwardedHeaders:ForwardLimit must be a whole number, not 'two'.")]
+    [InlineData("AllowedHosts", "https://ips.example.com", "ipsapi: bad configuration: AllowedHosts must be host names separated by ';' such as ips.example.com;localhost, without scheme, port or path (the filter ignores ports), not 'https://ips.example.com'.")]
+    [InlineData("AllowedHosts", "ips.example.com;localhost:8080", "ipsapi: bad configuration: AllowedHosts must be host names separated by ';' such as ips.example.com;localhost, without scheme, port or path (the filter ignores ports), not 'localhost:8080'.")]
+    [InlineData("AllowedHosts__0", "ips.example.com", "ipsapi: bad configuration: AllowedHosts must be one value, host names separated by ';' such as ips.example.com;localhost (environment AllowedHosts=…), not a list.")]
     public async Task Serve_WithABadSetting_StopsNamingTheKey(string variable, string value, string expected)
     {
         using var cli = new IpsApiProcess(new Dictionary<string, string?> { [variable] = value });
