@@ -78,7 +78,7 @@ public sealed class CliTests
         var (exitCode, _, error) = await cli.RunAsync(null, "serve", "--urls", $"http://127.0.0.1:{port}");
 
         Assert.Equal(1, exitCode);
-        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(Lines(error));
         Assert.StartsWith("ipsapi: Failed to bind to address", line, StringComparison.Ordinal);
         Assert.Contains("--urls", line, StringComparison.Ordinal);
     }
@@ -109,20 +109,25 @@ public sealed class CliTests
         Assert.Equal(1, exitCode);
         Assert.Equal(expected, error.Trim());
         Assert.DoesNotContain("No users yet", output, StringComparison.Ordinal);
+        AssertNothingCreated(cli);
     }
 
     [Theory]
     [InlineData("worker")]
     [InlineData("migrate")]
     [InlineData("company list")]
-    public async Task EveryCommand_WithASettingTheBinderCannotRead_StopsNamingTheKey(string arguments)
+    [InlineData("company add --name X --root X --publish-host x.test")]
+    [InlineData("user list")]
+    [InlineData("user add --email a@b.test --role IpsAdmin --password-stdin")]
+    [InlineData("user passwd --email a@b.test --password-stdin")]
+    public async Task EveryCommand_WithASettingTheBinderCannotRead_StopsNamingTheKeyAndCreatesNothing(string arguments)
     {
         using var cli = new IpsApiProcess(new Dictionary<string, string?> { ["Purge__Lease"] = "soon" });
-        var (exitCode, output, error) = await cli.RunAsync(null, arguments.Split(' '));
+        var (exitCode, output, error) = await cli.RunAsync("a-long-password\n", arguments.Split(' '));
         Assert.Equal(1, exitCode);
         Assert.Equal("ipsapi: Purge:Lease must be a duration such as 00:00:30 (hh:mm:ss), not 'soon'.", error.Trim());
         Assert.Equal("", output);
-        Assert.False(File.Exists(Path.Combine(cli.WorkingDirectory, "data", "ipsapi.db")));
+        AssertNothingCreated(cli);
     }
 
     [Fact]
@@ -155,6 +160,7 @@ public sealed class CliTests
         var (exitCode, _, error) = await cli.RunAsync(null, "company", "list");
         Assert.Equal(1, exitCode);
         Assert.Equal("ipsapi: Database:Provider must be Sqlite or Postgres, not 'Oracle'.", error.Trim());
+        AssertNothingCreated(cli);
     }
 
     [Fact]
@@ -180,14 +186,15 @@ public sealed class CliTests
         Assert.Equal(0, webServiceUser.ExitCode);
         Assert.Equal(
             "warning: a WebServiceUser may not call the API (its calls get authorizationFault 20003); only IpsAdmin and IpsCompanyAdmin may.",
-            Assert.Single(webServiceUser.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+            Assert.Single(Lines(webServiceUser.Err)));
         Assert.Equal(1, shortPassword.ExitCode);
         Assert.Contains("c|1\tJJEsquire\tJJ Esquire\timages.esquire.test,cdn.esquire.test:8443", companies.Out, StringComparison.Ordinal);
         Assert.Equal(2, companies.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("admin@esquire.test\tIpsCompanyAdmin\tc|1", users.Out, StringComparison.Ordinal);
         Assert.Contains("ws@esquire.test\tWebServiceUser\t", users.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("a-long-password", users.Out + user.Out + user.Err, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(cli.WorkingDirectory, "data", "ipsapi.db")));
+        Assert.True(File.Exists(cli.DefaultStore));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.WorkingDirectory));
     }
 
     [Fact]
@@ -217,5 +224,14 @@ public sealed class CliTests
         {
             await TestPostgres.DropDatabaseAsync(connectionString);
         }
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>No store, no directory for one: neither under the processes' home nor where they ran.</summary>
+    private static void AssertNothingCreated(IpsApiProcess cli)
+    {
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.Home));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.WorkingDirectory));
     }
 }
