@@ -55,7 +55,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     /// <summary>Whether the SQLite file was given relative to the working directory, so commands must run where it is.</summary>
     public bool SqliteFileIsRelative => SqliteFile is not null && !Path.IsPathFullyQualified(new SqliteConnectionStringBuilder(ConnectionString).DataSource);
 
-    /// <summary>Where the data lives, without credentials, for logs.</summary>
+    /// <summary>Where the data lives, without credentials, for logs and the line each command starts with.</summary>
     public string Describe()
     {
         if (Provider == DatabaseProvider.Sqlite)

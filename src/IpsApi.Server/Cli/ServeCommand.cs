@@ -51,6 +51,7 @@ internal static class ServeCommand
         // Bad settings stop the process here, before anything is printed or migrated.
         CliHost.CheckSettings(app.Services);
         var settings = app.Services.GetRequiredService<DatabaseSettings>();
+        await CliHost.NameStoreAsync(settings);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IpsApi.Server");
         await using (var scope = app.Services.CreateAsyncScope())
         {

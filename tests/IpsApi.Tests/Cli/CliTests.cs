@@ -64,7 +64,7 @@ public sealed class CliTests
         using var cli = new IpsApiProcess();
         var (exitCode, _, error) = await cli.RunAsync(null, "user", "add", "--email", "a@example.test", "--role", "IpsAdmin");
         Assert.Equal(1, exitCode);
-        Assert.StartsWith("ipsapi: --password-stdin is required", error, StringComparison.Ordinal);
+        Assert.StartsWith("ipsapi: --password-stdin is required", Lines(error)[^1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,9 +78,10 @@ public sealed class CliTests
         var (exitCode, _, error) = await cli.RunAsync(null, "serve", "--urls", $"http://127.0.0.1:{port}");
 
         Assert.Equal(1, exitCode);
-        var line = Assert.Single(Lines(error));
-        Assert.StartsWith("ipsapi: Failed to bind to address", line, StringComparison.Ordinal);
-        Assert.Contains("--urls", line, StringComparison.Ordinal);
+        Assert.Equal(2, Lines(error).Length);
+        Assert.Equal($"ipsapi: store SQLite {cli.DefaultStore}", Lines(error)[0]);
+        Assert.StartsWith("ipsapi: Failed to bind to address", Lines(error)[1], StringComparison.Ordinal);
+        Assert.Contains("--urls", Lines(error)[1], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -176,17 +177,21 @@ public sealed class CliTests
         var companies = await cli.RunAsync(null, "company", "list");
         var users = await cli.RunAsync(null, "user", "list");
 
+        var store = $"ipsapi: store SQLite {cli.DefaultStore}";
         Assert.Equal(0, company.ExitCode);
         Assert.Equal("c|1", company.Out.TrimEnd().Split('\n')[^1]);
-        Assert.Equal((1, "ipsapi: a company with root 'JJEsquire' exists already (c|1)"), (duplicate.ExitCode, duplicate.Err.Trim()));
+        Assert.Equal(1, duplicate.ExitCode);
+        Assert.Equal(new[] { store, "ipsapi: a company with root 'JJEsquire' exists already (c|1)" }, Lines(duplicate.Err));
+        Assert.Equal(1, caseClash.ExitCode);
         Assert.Equal(
-            (1, "ipsapi: root 'jjESQUIRE' clashes with company c|1's root 'JJEsquire': roots may not differ only in letter case, because URL paths match roots ignoring case"),
-            (caseClash.ExitCode, caseClash.Err.Trim()));
-        Assert.Equal((0, ""), (user.ExitCode, user.Err));
+            new[] { store, "ipsapi: root 'jjESQUIRE' clashes with company c|1's root 'JJEsquire': roots may not differ only in letter case, because URL paths match roots ignoring case" },
+            Lines(caseClash.Err));
+        Assert.Equal(0, user.ExitCode);
+        Assert.Equal(new[] { store }, Lines(user.Err));
         Assert.Equal(0, webServiceUser.ExitCode);
         Assert.Equal(
-            "warning: a WebServiceUser may not call the API (its calls get authorizationFault 20003); only IpsAdmin and IpsCompanyAdmin may.",
-            Assert.Single(Lines(webServiceUser.Err)));
+            new[] { store, "warning: a WebServiceUser may not call the API (its calls get authorizationFault 20003); only IpsAdmin and IpsCompanyAdmin may." },
+            Lines(webServiceUser.Err));
         Assert.Equal(1, shortPassword.ExitCode);
         Assert.Contains("c|1\tJJEsquire\tJJ Esquire\timages.esquire.test,cdn.esquire.test:8443", companies.Out, StringComparison.Ordinal);
         Assert.Equal(2, companies.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
@@ -212,9 +217,14 @@ public sealed class CliTests
             var first = await cli.RunAsync(null, "migrate");
             var second = await cli.RunAsync(null, "migrate");
 
+            // Named by host, port and database: never the user or the password.
+            var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            var store = $"ipsapi: store PostgreSQL {target.Host}:{target.Port}/{target.Database}";
             Assert.Equal(1, serve.ExitCode);
+            Assert.Equal(store, Lines(serve.Err)[0]);
             Assert.Contains("run 'ipsapi migrate' first", serve.Err, StringComparison.Ordinal);
             Assert.Equal(0, first.ExitCode);
+            Assert.Equal(new[] { store }, Lines(first.Err));
             Assert.Contains("applied ", first.Out, StringComparison.Ordinal);
             Assert.Contains("_Initial", first.Out, StringComparison.Ordinal);
             Assert.Contains("schema is up to date", second.Out, StringComparison.Ordinal);

@@ -19,15 +19,23 @@ public sealed class NewcomerPathTests
         try
         {
             var output = new StringBuilder();
+            var error = new StringBuilder();
             server.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+            server.ErrorDataReceived += (_, e) => { lock (error) { error.AppendLine(e.Data); } };
             server.BeginOutputReadLine();
+            server.BeginErrorReadLine();
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await WaitUntilHealthyAsync(http);
+
+            // The store in the user's data directory, named on standard error and in the log.
+            lock (error)
+            {
+                Assert.StartsWith($"ipsapi: store SQLite {cli.DefaultStore}{Environment.NewLine}", error.ToString(), StringComparison.Ordinal);
+            }
 
             string[] printed;
             lock (output)
             {
-                // The store in the user's data directory, named in the log.
                 Assert.Contains($"Store: SQLite {cli.DefaultStore}", output.ToString(), StringComparison.Ordinal);
                 var lines = output.ToString().Split(Environment.NewLine);
                 var heading = Array.IndexOf(lines, "No users yet. Create a company and an admin, then call the API:");
