@@ -11,13 +11,13 @@ namespace IpsApi.Server.Cli;
 /// The services of the administrative subcommands: configuration and the store, logs at Warning
 /// (the command reports its own failures in one line). Settings are checked first, as
 /// <c>serve</c> and <c>worker</c> do; then the store is named on standard error. The embedded SQLite
-/// store is created or upgraded on first use, as <c>serve</c> does; PostgreSQL must be migrated
-/// explicitly.
+/// store is created or upgraded on first use by the commands that write, as <c>serve</c> does;
+/// PostgreSQL must be migrated explicitly.
 /// </summary>
 internal static class CliHost
 {
     public static async Task<int> RunAsync(
-        Func<IServiceProvider, CancellationToken, Task<int>> command, CancellationToken cancellationToken, bool ensureSchema = true)
+        Func<IServiceProvider, CancellationToken, Task<int>> command, CancellationToken cancellationToken, StoreUse use = StoreUse.Write)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Services.AddSerilog((_, logger) => Hosting.LoggingSetup.Configure(logger, builder.Configuration)
@@ -29,8 +29,13 @@ internal static class CliHost
         CheckSettings(host.Services);
         var settings = host.Services.GetRequiredService<DatabaseSettings>();
         await NameStoreAsync(settings);
+        if (use == StoreUse.Read && settings.SqliteFile is { } file && !File.Exists(file))
+        {
+            throw new CliException($"no store at {file}: 'ipsapi serve' or 'ipsapi migrate' creates it; to use another, set ConnectionStrings:{DatabaseSettings.ConnectionStringName}");
+        }
+
         await using var scope = host.Services.CreateAsyncScope();
-        if (ensureSchema)
+        if (use != StoreUse.Migrate)
         {
             await EnsureSchemaAsync(scope.ServiceProvider, cancellationToken);
         }

@@ -4,8 +4,8 @@ namespace IpsApi.Tests.Cli;
 
 /// <summary>
 /// Which store each command uses, run through the real executable: the embedded default lives in
-/// the user's data directory whatever the working directory, and every command names its store
-/// first on standard error.
+/// the user's data directory whatever the working directory, every command names its store first
+/// on standard error, and commands that only read never create one.
 /// </summary>
 public sealed class StoreLocationTests
 {
@@ -75,6 +75,28 @@ public sealed class StoreLocationTests
         Assert.Equal($"ipsapi: store SQLite {store}", Lines(error)[0]);
         Assert.True(File.Exists(store));
         Assert.Empty(Directory.EnumerateFileSystemEntries(cli.Home));
+    }
+
+    [Theory]
+    [InlineData("company list")]
+    [InlineData("user list")]
+    public async Task ListCommand_OnAMissingStore_ExitsOneAndCreatesNothing(string arguments)
+    {
+        using var cli = new IpsApiProcess();
+
+        var (exitCode, output, error) = await cli.RunAsync(null, arguments.Split(' '));
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", output);
+        Assert.Equal(
+            [
+                $"ipsapi: store SQLite {cli.DefaultStore}",
+                $"ipsapi: no store at {cli.DefaultStore}: 'ipsapi serve' or 'ipsapi migrate' creates it; to use another, set ConnectionStrings:IpsApi",
+            ],
+            Lines(error));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(cli.DefaultStore)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.Home));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.WorkingDirectory));
     }
 
     [Theory]
