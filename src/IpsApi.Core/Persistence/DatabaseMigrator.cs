@@ -10,8 +10,10 @@ public sealed class DatabaseMigrator(IpsDbContext db, DatabaseSettings settings)
 
     /// <summary>Applies every pending migration; returns their names.</summary>
     /// <exception cref="MigrationRefusedException">The store holds data a pending migration cannot take; nothing was applied.</exception>
+    /// <exception cref="ConfigurationException">The SQLite store's directory cannot be created.</exception>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
+        CreateSqliteDirectory();
         var pending = await PendingAsync(cancellationToken);
         if (pending.Any(m => m.EndsWith("_CompanyRootsUniqueIgnoringCase", StringComparison.Ordinal))
             && (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any())
@@ -29,6 +31,26 @@ public sealed class DatabaseMigrator(IpsDbContext db, DatabaseSettings settings)
         }
 
         return pending;
+    }
+
+    /// <summary>SQLite creates a missing store file when it opens it, but not the directory it goes in.</summary>
+    private void CreateSqliteDirectory()
+    {
+        if (Path.GetDirectoryName(settings.SqliteFile) is not { Length: > 0 } directory)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException(
+                $"cannot create {directory} for the SQLite store ({e.Message.TrimEnd('.')}). "
+                + $"Set ConnectionStrings:{DatabaseSettings.ConnectionStringName} (environment ConnectionStrings__{DatabaseSettings.ConnectionStringName}) to a store this user may write.");
+        }
     }
 
     /// <summary>

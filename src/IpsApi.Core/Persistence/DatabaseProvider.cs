@@ -2,7 +2,7 @@ namespace IpsApi.Core.Persistence;
 
 public enum DatabaseProvider
 {
-    /// <summary>Embedded file database under <c>./data/</c>; the default, no setup.</summary>
+    /// <summary>Embedded file database in the user's data directory; the default, no setup.</summary>
     Sqlite,
 
     /// <summary>PostgreSQL, the production store.</summary>

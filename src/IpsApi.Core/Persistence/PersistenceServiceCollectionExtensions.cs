@@ -21,8 +21,9 @@ public static class PersistenceServiceCollectionExtensions
         }
         else
         {
+            // Registering opens nothing: the store and its directory are created by DatabaseMigrator,
+            // so a command that only reads, or whose settings are refused, leaves no trace.
             var sqlite = new SqliteConnectionStringBuilder(settings.ConnectionString) { DefaultTimeout = 30 };
-            EnsureDirectory(sqlite.DataSource);
             services.AddDbContextPool<IpsDbContext, SqliteIpsDbContext>(options => options.UseSqlite(sqlite.ToString()));
         }
 
@@ -49,14 +50,5 @@ public static class PersistenceServiceCollectionExtensions
         }
 
         return builder.ConnectionString;
-    }
-
-    private static void EnsureDirectory(string dataSource)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
     }
 }

@@ -10,13 +10,14 @@ namespace IpsApi.Server.Cli;
 /// <summary>
 /// The services of the administrative subcommands: configuration and the store, logs at Warning
 /// (the command reports its own failures in one line). Settings are checked first, as
-/// <c>serve</c> and <c>worker</c> do. The embedded SQLite store is created or upgraded on first
-/// use, as <c>serve</c> does; PostgreSQL must be migrated explicitly.
+/// <c>serve</c> and <c>worker</c> do; then the store is named on standard error. The embedded SQLite
+/// store is created or upgraded on first use by the commands that write, as <c>serve</c> does;
+/// PostgreSQL must be migrated explicitly.
 /// </summary>
 internal static class CliHost
 {
     public static async Task<int> RunAsync(
-        Func<IServiceProvider, CancellationToken, Task<int>> command, CancellationToken cancellationToken, bool ensureSchema = true)
+        Func<IServiceProvider, CancellationToken, Task<int>> command, CancellationToken cancellationToken, StoreUse use = StoreUse.Write)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Services.AddSerilog((_, logger) => Hosting.LoggingSetup.Configure(logger, builder.Configuration)
@@ -26,8 +27,15 @@ internal static class CliHost
         Hosting.LogOptions.Register(builder.Services);
         using var host = builder.Build();
         CheckSettings(host.Services);
+        var settings = host.Services.GetRequiredService<DatabaseSettings>();
+        await NameStoreAsync(settings);
+        if (use == StoreUse.Read && settings.SqliteFile is { } file && !File.Exists(file))
+        {
+            throw new CliException($"no store at {file}: 'ipsapi serve' or 'ipsapi migrate' creates it; to use another, set ConnectionStrings:{DatabaseSettings.ConnectionStringName}");
+        }
+
         await using var scope = host.Services.CreateAsyncScope();
-        if (ensureSchema)
+        if (use != StoreUse.Migrate)
         {
             await EnsureSchemaAsync(scope.ServiceProvider, cancellationToken);
         }
@@ -45,6 +53,12 @@ internal static class CliHost
         services.GetService<IStartupValidator>()?.Validate();
         _ = services.GetRequiredService<PurgeRouting>();
     }
+
+    /// <summary>
+    /// The store a command uses, as the first line on standard error (standard output stays the
+    /// command's own): with several stores about, which one a command used is not a guess.
+    /// </summary>
+    public static Task NameStoreAsync(DatabaseSettings settings) => Console.Error.WriteLineAsync($"ipsapi: store {settings.Describe()}");
 
     /// <summary>Migrates the embedded store; on PostgreSQL, refuses to run against an old schema.</summary>
     public static async Task EnsureSchemaAsync(IServiceProvider services, CancellationToken cancellationToken)

@@ -84,7 +84,7 @@ internal static class CompanyCommand
             }
 
             return 0;
-        }, cancellationToken));
+        }, cancellationToken, StoreUse.Read));
         return command;
     }
 

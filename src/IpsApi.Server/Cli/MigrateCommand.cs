@@ -16,7 +16,7 @@ internal static class MigrateCommand
                 ? $"{settings.Describe()}: schema is up to date."
                 : $"{settings.Describe()}: applied {string.Join(", ", applied)}.");
             return 0;
-        }, cancellationToken, ensureSchema: false));
+        }, cancellationToken, StoreUse.Migrate));
         return command;
     }
 }

@@ -50,11 +50,12 @@ internal static class ServeCommand
 
         // Bad settings stop the process here, before anything is printed or migrated.
         CliHost.CheckSettings(app.Services);
+        var settings = app.Services.GetRequiredService<DatabaseSettings>();
+        await CliHost.NameStoreAsync(settings);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IpsApi.Server");
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await CliHost.EnsureSchemaAsync(scope.ServiceProvider, cancellationToken);
-            var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
             logger.LogInformation("Store: {Store}", settings.Describe());
             if (IpsApiHosting.WorkerCount(app.Configuration) == 0)
             {
@@ -63,7 +64,7 @@ internal static class ServeCommand
 
             if (!await scope.ServiceProvider.GetRequiredService<IpsDbContext>().Users.AnyAsync(cancellationToken))
             {
-                PrintFirstSteps();
+                PrintFirstSteps(settings);
             }
         }
 
@@ -112,20 +113,28 @@ internal static class ServeCommand
     }
 
     /// <summary>
-    /// On an empty store, the two commands between a newcomer and a working call, to be run from
-    /// this directory: the embedded store's path is relative to it.
+    /// On an empty store, the two commands between a newcomer and a working call, runnable as printed
+    /// from any directory: the executable by its full path, and the store found again through the
+    /// same settings (only a relative Data Source ties them to this directory, and then it is said).
     /// </summary>
-    private static void PrintFirstSteps()
+    private static void PrintFirstSteps(DatabaseSettings settings)
     {
         var ipsapi = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "ipsapi"
-            ? Environment.ProcessPath!
-            : "dotnet run --project src/IpsApi.Server --";
+            ? ShellWord(Environment.ProcessPath!)
+            : $"dotnet {ShellWord(Path.Combine(AppContext.BaseDirectory, "ipsapi.dll"))}";
+        var where = settings.SqliteFileIsRelative ? $" (from {Environment.CurrentDirectory}: the store's path is relative to it)" : "";
         Console.WriteLine($"""
 
-            No users yet. Create a company and an admin (from {Environment.CurrentDirectory}, where the store is), then call the API:
+            No users yet. Create a company and an admin{where}, then call the API:
               {ipsapi} company add --name "Example" --root Example --publish-host images.example.com
               printf '%s\n' 'change-me-please' | {ipsapi} user add --email admin@example.com --role IpsAdmin --password-stdin
 
             """);
     }
+
+    /// <summary>A path as one POSIX shell word: as it is when nothing in it is special to the shell, else single-quoted.</summary>
+    private static string ShellWord(string path) =>
+        path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '+' or ':' or '@' or ',' or '=')
+            ? path
+            : $"'{path.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 }

@@ -112,7 +112,7 @@ internal static class UserCommand
             }
 
             return 0;
-        }, cancellationToken));
+        }, cancellationToken, StoreUse.Read));
         return command;
     }
 

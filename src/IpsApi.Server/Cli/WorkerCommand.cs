@@ -37,11 +37,12 @@ internal static class WorkerCommand
         LogOptions.Register(builder.Services);
         using var host = builder.Build();
         CliHost.CheckSettings(host.Services);
+        var settings = host.Services.GetRequiredService<DatabaseSettings>();
+        await CliHost.NameStoreAsync(settings);
         await using (var scope = host.Services.CreateAsyncScope())
         {
             await CliHost.EnsureSchemaAsync(scope.ServiceProvider, cancellationToken);
-            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IpsApi.Server")
-                .LogInformation("Store: {Store}", scope.ServiceProvider.GetRequiredService<DatabaseSettings>().Describe());
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IpsApi.Server").LogInformation("Store: {Store}", settings.Describe());
         }
 
         await host.RunAsync(cancellationToken);

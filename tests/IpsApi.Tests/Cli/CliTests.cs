@@ -64,7 +64,7 @@ public sealed class CliTests
         using var cli = new IpsApiProcess();
         var (exitCode, _, error) = await cli.RunAsync(null, "user", "add", "--email", "a@example.test", "--role", "IpsAdmin");
         Assert.Equal(1, exitCode);
-        Assert.StartsWith("ipsapi: --password-stdin is required", error, StringComparison.Ordinal);
+        Assert.StartsWith("ipsapi: --password-stdin is required", Lines(error)[^1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,9 +78,10 @@ public sealed class CliTests
         var (exitCode, _, error) = await cli.RunAsync(null, "serve", "--urls", $"http://127.0.0.1:{port}");
 
         Assert.Equal(1, exitCode);
-        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("ipsapi: Failed to bind to address", line, StringComparison.Ordinal);
-        Assert.Contains("--urls", line, StringComparison.Ordinal);
+        Assert.Equal(2, Lines(error).Length);
+        Assert.Equal($"ipsapi: store SQLite {cli.DefaultStore}", Lines(error)[0]);
+        Assert.StartsWith("ipsapi: Failed to bind to address", Lines(error)[1], StringComparison.Ordinal);
+        Assert.Contains("--urls", Lines(error)[1], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -120,20 +121,25 @@ public sealed class CliTests
         Assert.Equal(1, exitCode);
         Assert.Equal(expected, error.Trim());
         Assert.DoesNotContain("No users yet", output, StringComparison.Ordinal);
+        AssertNothingCreated(cli);
     }
 
     [Theory]
     [InlineData("worker")]
     [InlineData("migrate")]
     [InlineData("company list")]
-    public async Task EveryCommand_WithASettingTheBinderCannotRead_StopsNamingTheKey(string arguments)
+    [InlineData("company add --name X --root X --publish-host x.test")]
+    [InlineData("user list")]
+    [InlineData("user add --email a@b.test --role IpsAdmin --password-stdin")]
+    [InlineData("user passwd --email a@b.test --password-stdin")]
+    public async Task EveryCommand_WithASettingTheBinderCannotRead_StopsNamingTheKeyAndCreatesNothing(string arguments)
     {
         using var cli = new IpsApiProcess(new Dictionary<string, string?> { ["Purge__Lease"] = "soon" });
-        var (exitCode, output, error) = await cli.RunAsync(null, arguments.Split(' '));
+        var (exitCode, output, error) = await cli.RunAsync("a-long-password\n", arguments.Split(' '));
         Assert.Equal(1, exitCode);
         Assert.Equal("ipsapi: Purge:Lease must be a duration such as 00:00:30 (hh:mm:ss), not 'soon'.", error.Trim());
         Assert.Equal("", output);
-        Assert.False(File.Exists(Path.Combine(cli.WorkingDirectory, "data", "ipsapi.db")));
+        AssertNothingCreated(cli);
     }
 
     [Fact]
@@ -166,6 +172,7 @@ public sealed class CliTests
         var (exitCode, _, error) = await cli.RunAsync(null, "company", "list");
         Assert.Equal(1, exitCode);
         Assert.Equal("ipsapi: Database:Provider must be Sqlite or Postgres, not 'Oracle'.", error.Trim());
+        AssertNothingCreated(cli);
     }
 
     [Fact]
@@ -181,24 +188,29 @@ public sealed class CliTests
         var companies = await cli.RunAsync(null, "company", "list");
         var users = await cli.RunAsync(null, "user", "list");
 
+        var store = $"ipsapi: store SQLite {cli.DefaultStore}";
         Assert.Equal(0, company.ExitCode);
         Assert.Equal("c|1", company.Out.TrimEnd().Split('\n')[^1]);
-        Assert.Equal((1, "ipsapi: a company with root 'JJEsquire' exists already (c|1)"), (duplicate.ExitCode, duplicate.Err.Trim()));
+        Assert.Equal(1, duplicate.ExitCode);
+        Assert.Equal(new[] { store, "ipsapi: a company with root 'JJEsquire' exists already (c|1)" }, Lines(duplicate.Err));
+        Assert.Equal(1, caseClash.ExitCode);
         Assert.Equal(
-            (1, "ipsapi: root 'jjESQUIRE' clashes with company c|1's root 'JJEsquire': roots may not differ only in letter case, because URL paths match roots ignoring case"),
-            (caseClash.ExitCode, caseClash.Err.Trim()));
-        Assert.Equal((0, ""), (user.ExitCode, user.Err));
+            new[] { store, "ipsapi: root 'jjESQUIRE' clashes with company c|1's root 'JJEsquire': roots may not differ only in letter case, because URL paths match roots ignoring case" },
+            Lines(caseClash.Err));
+        Assert.Equal(0, user.ExitCode);
+        Assert.Equal(new[] { store }, Lines(user.Err));
         Assert.Equal(0, webServiceUser.ExitCode);
         Assert.Equal(
-            "warning: a WebServiceUser may not call the API (its calls get authorizationFault 20003); only IpsAdmin and IpsCompanyAdmin may.",
-            Assert.Single(webServiceUser.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+            new[] { store, "warning: a WebServiceUser may not call the API (its calls get authorizationFault 20003); only IpsAdmin and IpsCompanyAdmin may." },
+            Lines(webServiceUser.Err));
         Assert.Equal(1, shortPassword.ExitCode);
         Assert.Contains("c|1\tJJEsquire\tJJ Esquire\timages.esquire.test,cdn.esquire.test:8443", companies.Out, StringComparison.Ordinal);
         Assert.Equal(2, companies.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("admin@esquire.test\tIpsCompanyAdmin\tc|1", users.Out, StringComparison.Ordinal);
         Assert.Contains("ws@esquire.test\tWebServiceUser\t", users.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("a-long-password", users.Out + user.Out + user.Err, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(cli.WorkingDirectory, "data", "ipsapi.db")));
+        Assert.True(File.Exists(cli.DefaultStore));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.WorkingDirectory));
     }
 
     [Fact]
@@ -216,9 +228,14 @@ public sealed class CliTests
             var first = await cli.RunAsync(null, "migrate");
             var second = await cli.RunAsync(null, "migrate");
 
+            // Named by host, port and database: never the user or the password.
+            var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            var store = $"ipsapi: store PostgreSQL {target.Host}:{target.Port}/{target.Database}";
             Assert.Equal(1, serve.ExitCode);
+            Assert.Equal(store, Lines(serve.Err)[0]);
             Assert.Contains("run 'ipsapi migrate' first", serve.Err, StringComparison.Ordinal);
             Assert.Equal(0, first.ExitCode);
+            Assert.Equal(new[] { store }, Lines(first.Err));
             Assert.Contains("applied ", first.Out, StringComparison.Ordinal);
             Assert.Contains("_Initial", first.Out, StringComparison.Ordinal);
             Assert.Contains("schema is up to date", second.Out, StringComparison.Ordinal);
@@ -228,5 +245,14 @@ public sealed class CliTests
         {
             await TestPostgres.DropDatabaseAsync(connectionString);
         }
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>No store, no directory for one: neither under the processes' home nor where they ran.</summary>
+    private static void AssertNothingCreated(IpsApiProcess cli)
+    {
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.Home));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cli.WorkingDirectory));
     }
 }

@@ -4,7 +4,10 @@ using IpsApi.Tests.Support;
 
 namespace IpsApi.Tests.Cli;
 
-/// <summary>The README's path, run for real: serve on the embedded default, add a company and an admin, call the API.</summary>
+/// <summary>
+/// The README's path, run for real: serve on the embedded default, run the commands it prints from
+/// another directory, call the API.
+/// </summary>
 public sealed class NewcomerPathTests
 {
     [Fact]
@@ -16,21 +19,42 @@ public sealed class NewcomerPathTests
         try
         {
             var output = new StringBuilder();
+            var error = new StringBuilder();
             server.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+            server.ErrorDataReceived += (_, e) => { lock (error) { error.AppendLine(e.Data); } };
             server.BeginOutputReadLine();
+            server.BeginErrorReadLine();
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await WaitUntilHealthyAsync(http);
 
-            lock (output)
+            // The store in the user's data directory, named on standard error and in the log.
+            lock (error)
             {
-                // Where the store is, so the printed commands are run where they find it.
-                Assert.Contains($"No users yet. Create a company and an admin (from {cli.WorkingDirectory}, where the store is)", output.ToString(), StringComparison.Ordinal);
-                Assert.Contains($"Store: SQLite {Path.Combine(cli.WorkingDirectory, "data", "ipsapi.db")}", output.ToString(), StringComparison.Ordinal);
-                Assert.Contains("company add --name \"Example\" --root Example --publish-host images.example.com", output.ToString(), StringComparison.Ordinal);
+                Assert.StartsWith($"ipsapi: store SQLite {cli.DefaultStore}{Environment.NewLine}", error.ToString(), StringComparison.Ordinal);
             }
 
-            Assert.Equal(0, (await cli.RunAsync(null, "company", "add", "--name", "Example", "--root", "Example", "--publish-host", "images.example.com")).ExitCode);
-            Assert.Equal(0, (await cli.RunAsync("change-me-please\n", "user", "add", "--email", "admin@example.com", "--role", "IpsAdmin", "--password-stdin")).ExitCode);
+            string[] printed;
+            lock (output)
+            {
+                Assert.Contains($"Store: SQLite {cli.DefaultStore}", output.ToString(), StringComparison.Ordinal);
+                var lines = output.ToString().Split(Environment.NewLine);
+                var heading = Array.IndexOf(lines, "No users yet. Create a company and an admin, then call the API:");
+                Assert.True(heading >= 0, output.ToString());
+                printed = [.. lines.Skip(heading + 1).TakeWhile(line => line.StartsWith("  ", StringComparison.Ordinal)).Select(line => line.Trim())];
+            }
+
+            // The printed commands, verbatim, from another directory: the store does not depend on it.
+            Assert.Equal(2, printed.Length);
+            Assert.EndsWith("company add --name \"Example\" --root Example --publish-host images.example.com", printed[0], StringComparison.Ordinal);
+            var elsewhere = cli.CreateDirectory("elsewhere");
+            foreach (var command in printed)
+            {
+                var run = await cli.RunShellAsync(elsewhere, command);
+                Assert.True(run.ExitCode == 0, $"{command}: {run.Err}");
+            }
+
+            Assert.Empty(Directory.EnumerateFileSystemEntries(elsewhere));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(cli.WorkingDirectory));
 
             var first = await PostAsync(http, "change-me-please");
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -53,7 +77,7 @@ public sealed class NewcomerPathTests
                 Assert.Contains("Purge recorded for 1 URL(s)", output.ToString(), StringComparison.Ordinal);
             }
 
-            Assert.Equal(0, (await cli.RunAsync("a-new-password\n", "user", "passwd", "--email", "admin@example.com", "--password-stdin")).ExitCode);
+            Assert.Equal(0, (await cli.RunInAsync(elsewhere, "a-new-password\n", "user", "passwd", "--email", "admin@example.com", "--password-stdin")).ExitCode);
             var oldPassword = await PostAsync(http, "change-me-please");
             var newPassword = await PostAsync(http, "a-new-password");
             Assert.Equal(HttpStatusCode.InternalServerError, oldPassword.StatusCode);
