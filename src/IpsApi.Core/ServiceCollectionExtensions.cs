@@ -3,6 +3,7 @@ using IpsApi.Core.Invalidation;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Users;
+using IpsApi.Core.Users.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,6 +20,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();
         services.AddScoped<CredentialVerifier>();
+        services.AddSingleton<PasswordHashGate>();
+        services.AddOptions<LoginThrottleOptions>()
+            .BindSettings(LoginThrottleOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddScoped<InvalidationService>();
         services.AddScoped<DatabaseMigrator>();
         services.AddOptions<InvalidationOptions>()

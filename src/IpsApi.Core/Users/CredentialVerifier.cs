@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using IpsApi.Core.Persistence;
+using IpsApi.Core.Users.Throttling;
 using Microsoft.EntityFrameworkCore;
 
 namespace IpsApi.Core.Users;
@@ -10,34 +11,39 @@ namespace IpsApi.Core.Users;
 /// A successful check is remembered for a few minutes as an HMAC of the password under a key
 /// that lives only in this process, tied to the stored hash it matched: a changed password
 /// (a different stored hash) forgets it at once, and failures are never remembered.
+/// Password hashes wait for a thread of the <see cref="PasswordHashGate"/>.
 /// </summary>
-public sealed class CredentialVerifier(IpsDbContext db, VerifiedCredentialCache cache)
+public sealed class CredentialVerifier(IpsDbContext db, VerifiedCredentialCache cache, PasswordHashGate gate)
 {
     private static readonly string DummyHash = PasswordHasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
 
-    public async Task<AuthenticatedUser?> VerifyAsync(string email, string password, CancellationToken cancellationToken)
+    public async Task<CredentialCheck> VerifyAsync(string email, string password, CancellationToken cancellationToken)
     {
         var normalized = User.NormalizeEmail(email);
         // An Include, not a projection with a nested list: EF compiles a delegate on every run of the latter.
         var user = await db.Users.AsNoTracking().Include(u => u.Companies)
             .SingleOrDefaultAsync(u => u.Email == normalized, cancellationToken);
 
-        if (user is null)
+        if (user is not null && cache.IsRemembered(user.Email, password, user.PasswordHash))
         {
-            PasswordHasher.Verify(password, DummyHash);
-            return null;
+            return Verified(user);
         }
 
-        if (!cache.IsRemembered(user.Email, password, user.PasswordHash))
+        var matches = await gate.VerifyAsync(password, user?.PasswordHash ?? DummyHash, cancellationToken);
+        if (matches is null)
         {
-            if (!PasswordHasher.Verify(password, user.PasswordHash))
-            {
-                return null;
-            }
-
-            cache.Remember(user.Email, password, user.PasswordHash);
+            return CredentialCheck.Busy;
         }
 
-        return new AuthenticatedUser(user.Id, user.Email, user.Role, user.Companies.Select(c => c.Id).ToHashSet());
+        if (!matches.Value)
+        {
+            return CredentialCheck.Invalid;
+        }
+
+        cache.Remember(user!.Email, password, user.PasswordHash);
+        return Verified(user);
     }
+
+    private static CredentialCheck Verified(User user) =>
+        new(CredentialOutcome.Verified, new AuthenticatedUser(user.Id, user.Email, user.Role, user.Companies.Select(c => c.Id).ToHashSet()));
 }

@@ -132,13 +132,20 @@ public sealed partial class SoapGuardMiddleware(
             return;
         }
 
-        AuthenticatedUser? user;
+        CredentialCheck check;
         try
         {
             // One connection serves the whole call (credentials, company, the insert): the
             // request scope's context keeps it open until the response is written.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
-            user = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.RequestAborted);
+            check = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // Gone while its password waited for a hash thread (or its lookup ran): no one is left to answer.
+            LogClientGoneDuringCheck(logger);
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
@@ -147,7 +154,15 @@ public sealed partial class SoapGuardMiddleware(
             return;
         }
 
-        if (user is null)
+        if (check.Outcome == CredentialOutcome.Busy)
+        {
+            RequestLog.Busy(http);
+            http.Response.Headers.RetryAfter = "1";
+            await WriteFaultAsync(http, version, faultStatus, IpsFault.ServerBusy());
+            return;
+        }
+
+        if (check.User is not { } user)
         {
             LogInvalidCredentials(logger, http.Connection.RemoteIpAddress?.ToString());
             await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidCredentials());
@@ -343,6 +358,9 @@ public sealed partial class SoapGuardMiddleware(
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Client closed the connection before sending the whole request body")]
     private static partial void LogClientGone(ILogger logger);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Client closed the connection before its credentials were checked")]
+    private static partial void LogClientGoneDuringCheck(ILogger logger);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not check credentials; answered with fault 30000")]
     private static partial void LogServerFault(ILogger logger, Exception exception);
