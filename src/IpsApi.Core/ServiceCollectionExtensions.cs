@@ -20,7 +20,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();
         services.AddScoped<CredentialVerifier>();
+        services.AddScoped<LoginThrottle>();
+        services.AddSingleton<AuthFailureSweep>();
         services.AddSingleton<PasswordHashGate>();
+        services.AddSingleton<KnownLocks>();
         services.AddOptions<LoginThrottleOptions>()
             .BindSettings(LoginThrottleOptions.Section)
             .ValidateDataAnnotations()

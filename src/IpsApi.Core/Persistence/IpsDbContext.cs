@@ -1,6 +1,7 @@
 using IpsApi.Core.Companies;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Users;
+using IpsApi.Core.Users.Throttling;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -23,6 +24,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<NotificationBatch> NotificationBatches => Set<NotificationBatch>();
 
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+
+    public DbSet<AuthFailure> AuthFailures => Set<AuthFailure>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -85,6 +88,16 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             audit.Property(a => a.ClientAddress).HasMaxLength(64);
             audit.HasOne(a => a.Request).WithMany().HasForeignKey(a => a.RequestId).OnDelete(DeleteBehavior.Cascade);
             audit.HasIndex(a => a.RequestId);
+        });
+
+        modelBuilder.Entity<AuthFailure>(failure =>
+        {
+            failure.ToTable("auth_failures");
+            failure.HasKey(f => new { f.Kind, f.Key });
+            failure.Property(f => f.Kind).HasConversion<string>().HasMaxLength(20);
+            failure.Property(f => f.Key).HasMaxLength(ThrottleKeys.MaxKeyLength);
+            // Rows whose window has ended are deleted by this column.
+            failure.HasIndex(f => f.WindowEndsAt);
         });
 
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))

@@ -4,5 +4,6 @@ namespace IpsApi.Core.Users;
 public sealed record CredentialCheck(CredentialOutcome Outcome, AuthenticatedUser? User = null)
 {
     public static readonly CredentialCheck Invalid = new(CredentialOutcome.Invalid);
+    public static readonly CredentialCheck Locked = new(CredentialOutcome.Locked);
     public static readonly CredentialCheck Busy = new(CredentialOutcome.Busy);
 }

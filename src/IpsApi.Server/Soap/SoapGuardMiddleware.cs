@@ -138,7 +138,7 @@ public sealed partial class SoapGuardMiddleware(
             // One connection serves the whole call (credentials, company, the insert): the
             // request scope's context keeps it open until the response is written.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
-            check = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.RequestAborted);
+            check = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.Connection.RemoteIpAddress, http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -164,7 +164,7 @@ public sealed partial class SoapGuardMiddleware(
 
         if (check.User is not { } user)
         {
-            LogInvalidCredentials(logger, http.Connection.RemoteIpAddress?.ToString());
+            // Unknown user, wrong password, or a locked name or address: one fault for all (logged by the verifier).
             await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidCredentials());
             return;
         }
@@ -346,9 +346,6 @@ public sealed partial class SoapGuardMiddleware(
         http.Response.ContentLength = envelope.Length;
         await http.Response.Body.WriteAsync(envelope, http.RequestAborted);
     }
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Invalid credentials from {ClientAddress}")]
-    private static partial void LogInvalidCredentials(ILogger logger, string? clientAddress);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "authHeader/faultHttpStatusCode {Status} ignored: a fault is sent with 200, 4xx or 5xx; answering with 500")]
     private static partial void LogFaultStatusIgnored(ILogger logger, int status);

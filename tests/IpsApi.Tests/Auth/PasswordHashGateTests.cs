@@ -1,12 +1,14 @@
 using System.Globalization;
+using IpsApi.Core.Users.Throttling;
 using IpsApi.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 
 namespace IpsApi.Tests.Auth;
 
 /// <summary>
 /// Password checks run on at most <c>Auth:Throttle:MaxConcurrentHashes</c> threads; at most
-/// <c>Auth:Throttle:MaxQueuedHashes</c> wait, the rest are refused at once with a 30000 "busy" fault; a request
-/// aborted while it waits is never checked.
+/// <c>Auth:Throttle:MaxQueuedHashes</c> wait, the rest are refused at once with a 30000 "busy" fault that counts
+/// against nobody; a request aborted while it waits is never checked.
 /// </summary>
 public sealed class PasswordHashGateTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
 {
@@ -25,11 +27,12 @@ public sealed class PasswordHashGateTests(PostgresDatabaseFixture database) : IC
     }
 
     [Fact]
-    public async Task FullQueue_IsAnsweredBusyAtOnce()
+    public async Task FullQueue_IsAnsweredBusyAtOnce_AndCountsAgainstNobody()
     {
         await using var server = await StartAsync(maxConcurrent: 1, maxQueued: 2);
         var company = await server.AddCompanyAsync();
-        using var client = LoopbackSource.Client(LoopbackSource.Unique());
+        var address = LoopbackSource.Unique();
+        using var client = LoopbackSource.Client(address);
         using var hashes = new HashMeter(server.Services);
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => GuessAsync(client, server, company)));
@@ -45,6 +48,9 @@ public sealed class PasswordHashGateTests(PostgresDatabaseFixture database) : IC
             Assert.Equal("1", reply.Response.Headers.RetryAfter?.ToString());
         });
         Assert.Equal((checkedOnes, busy.Count), (hashes.Started, hashes.Refused));
+        var counted = await server.WithDbAsync(db => db.AuthFailures.AsNoTracking()
+            .SingleAsync(f => f.Kind == AuthFailureKind.Address && f.Key == address.ToString()));
+        Assert.Equal(checkedOnes, counted.Failures);
     }
 
     [Fact]
@@ -86,6 +92,7 @@ public sealed class PasswordHashGateTests(PostgresDatabaseFixture database) : IC
             ["Purge:Workers"] = "0",
             ["Auth:Throttle:MaxConcurrentHashes"] = maxConcurrent.ToString(CultureInfo.InvariantCulture),
             ["Auth:Throttle:MaxQueuedHashes"] = maxQueued.ToString(CultureInfo.InvariantCulture),
+            ["Auth:Throttle:MaxFailuresPerAddress"] = "1000",
         });
 
     private static Task<SoapReply> GuessAsync(HttpClient client, TestServer server, Core.Companies.Company company, CancellationToken cancellationToken = default) =>

@@ -2,10 +2,35 @@ using System.ComponentModel.DataAnnotations;
 
 namespace IpsApi.Core.Users.Throttling;
 
-/// <summary>Configuration section <c>Auth:Throttle</c>: how many password hashes run at once, and how many may wait.</summary>
+/// <summary>
+/// Configuration section <c>Auth:Throttle</c>: how many failed logins a user name and a client address may
+/// have before further attempts are refused unchecked, and how many password hashes run at once.
+/// </summary>
 public sealed class LoginThrottleOptions
 {
     public const string Section = "Auth:Throttle";
+
+    /// <summary>
+    /// The counting window. It opens at a key's first failed login; a key that reaches its limit within it is
+    /// refused until it closes, and the next failure after that opens a new one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Auth:Throttle:Window must be from {1} to {2}.")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Failed logins per user name (existing or not) within <see cref="Window"/>. 5 leaves room for a person's
+    /// typing mistakes and a client with a stale password, and allows a guesser 480 guesses a day per name.
+    /// </summary>
+    [Range(1, 1000, ErrorMessage = "Auth:Throttle:MaxFailuresPerUserName must be from {1} to {2}.")]
+    public int MaxFailuresPerUserName { get; set; } = 5;
+
+    /// <summary>
+    /// Failed logins per client address (IPv6: per /64) within <see cref="Window"/>, over all user names. Higher than
+    /// the per-name limit, so that several people behind one NAT can each mistype, yet low enough that one address
+    /// cannot spread guesses over many names (30 per 15 minutes).
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Auth:Throttle:MaxFailuresPerAddress must be from {1} to {2}.")]
+    public int MaxFailuresPerAddress { get; set; } = 30;
 
     /// <summary>
     /// Password hashes computed at once in this process (each is ~100 ms of one core). Half the cores leaves the
@@ -22,4 +47,6 @@ public sealed class LoginThrottleOptions
     public int MaxQueuedHashes { get; set; } = 32;
 
     public static int DefaultMaxConcurrentHashes => Math.Max(1, Environment.ProcessorCount / 2);
+
+    public int LimitFor(AuthFailureKind kind) => kind == AuthFailureKind.UserName ? MaxFailuresPerUserName : MaxFailuresPerAddress;
 }
