@@ -24,6 +24,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AuthFailureSweep>();
         services.AddSingleton<PasswordHashGate>();
         services.AddSingleton<KnownLocks>();
+        services.AddSingleton<RefusalPacer>();
         services.AddOptions<LoginThrottleOptions>()
             .BindSettings(LoginThrottleOptions.Section)
             .ValidateDataAnnotations()

@@ -49,7 +49,7 @@ public sealed partial class CredentialVerifier(
         if (knownLocks.Find(keys) is { } known)
         {
             LogRefused(normalized, keys.Address, known);
-            return CredentialCheck.Locked;
+            return CredentialCheck.Locked(known);
         }
 
         var (user, failures) = await LookUpAsync(normalized, keys, cancellationToken);
@@ -58,7 +58,7 @@ public sealed partial class CredentialVerifier(
         {
             knownLocks.Remember(locked);
             LogRefused(normalized, keys.Address, locked);
-            return CredentialCheck.Locked;
+            return CredentialCheck.Locked(locked);
         }
 
         if (user is not null && cache.IsRemembered(user.Email, password, user.PasswordHash))
@@ -76,7 +76,7 @@ public sealed partial class CredentialVerifier(
         {
             knownLocks.Remember(over);
             LogRefused(normalized, keys.Address, over);
-            return CredentialCheck.Locked;
+            return CredentialCheck.Locked(over);
         }
 
         var matches = await gate.VerifyAsync(password, user?.PasswordHash ?? DummyHash, cancellationToken);

@@ -4,6 +4,7 @@ using System.Xml;
 using IpsApi.Core.Faults;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Users;
+using IpsApi.Core.Users.Throttling;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ public sealed partial class SoapGuardMiddleware(
     private static readonly char[] ActionSeparators = ['#', '/', ':'];
     private readonly long maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
-    public async Task InvokeAsync(HttpContext http, CredentialVerifier verifier, IpsDbContext db)
+    public async Task InvokeAsync(HttpContext http, CredentialVerifier verifier, RefusalPacer pacer, IpsDbContext db)
     {
         var transport = TransportVersion(http.Request.ContentType);
         if (transport is null)
@@ -139,6 +140,12 @@ public sealed partial class SoapGuardMiddleware(
             // request scope's context keeps it open until the response is written.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
             check = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.Connection.RemoteIpAddress, http.RequestAborted);
+            if (check.Lock is { } locked && !await pacer.WaitTurnAsync(locked, http.RequestAborted))
+            {
+                // Too many attempts already waiting on this lock: closing the connection is the cheapest answer.
+                http.Abort();
+                return;
+            }
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

@@ -23,6 +23,20 @@ public sealed class LoginFloodTests(PostgresDatabaseFixture database, ITestOutpu
     private const int Blocks = 10;
 
     /// <summary>
+    /// All from one address, which is locked after 8 failures: from then on the flood is refused without a password
+    /// check, and the measurement runs in that state.
+    /// </summary>
+    [Fact]
+    public async Task FloodFromOneAddress_LockedOut_LeavesAnotherUsersP99WithinTwiceItsQuietValue()
+    {
+        const int addressLimit = 8;
+        await using var server = await StartAsync(new() { ["Auth:Throttle:MaxFailuresPerAddress"] = addressLimit.ToString(CultureInfo.InvariantCulture) });
+        using var flood = LoopbackSource.Client(LoopbackSource.Unique());
+
+        await MeasureAsync(server, [flood], hashes => hashes.Started >= addressLimit);
+    }
+
+    /// <summary>
     /// Each client from an address of its own and every guess a fresh name, so no limit is reached within the test:
     /// every attempt costs a password check, and only the bound on hashes at once protects the other user.
     /// </summary>

@@ -63,7 +63,7 @@ public sealed class LoginThrottleUnitTests
         var options = new LoginThrottleOptions();
 
         Assert.Equal((5, 30, TimeSpan.FromMinutes(15)), (options.MaxFailuresPerUserName, options.MaxFailuresPerAddress, options.Window));
-        Assert.Equal((Math.Max(1, Environment.ProcessorCount / 2), 32), (options.MaxConcurrentHashes, options.MaxQueuedHashes));
+        Assert.Equal((Math.Max(1, Environment.ProcessorCount / 2), 32, 10), (options.MaxConcurrentHashes, options.MaxQueuedHashes, options.LockedRefusalsPerSecond));
         Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), null, validateAllProperties: true));
     }
 

@@ -46,6 +46,13 @@ public sealed class LoginThrottleOptions
     [Range(1, 10_000, ErrorMessage = "Auth:Throttle:MaxQueuedHashes must be from {1} to {2}.")]
     public int MaxQueuedHashes { get; set; } = 32;
 
+    /// <summary>
+    /// Answers per second to attempts on one locked user name or address, after a burst of 10 (the rest wait in line):
+    /// a client guessing as fast as it is answered is slowed to this, at no cost to the server.
+    /// </summary>
+    [Range(1, 10_000, ErrorMessage = "Auth:Throttle:LockedRefusalsPerSecond must be from {1} to {2}.")]
+    public int LockedRefusalsPerSecond { get; set; } = 10;
+
     public static int DefaultMaxConcurrentHashes => Math.Max(1, Environment.ProcessorCount / 2);
 
     public int LimitFor(AuthFailureKind kind) => kind == AuthFailureKind.UserName ? MaxFailuresPerUserName : MaxFailuresPerAddress;
