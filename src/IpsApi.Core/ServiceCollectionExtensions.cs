@@ -4,6 +4,7 @@ using IpsApi.Core.Jobs;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Users;
+using IpsApi.Core.Users.Throttling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();
         services.AddScoped<CredentialVerifier>();
+        services.AddScoped<LoginThrottle>();
+        services.AddSingleton<AuthFailureSweep>();
+        services.AddSingleton<PasswordHashGate>();
+        services.AddSingleton<KnownLocks>();
+        services.AddSingleton<RefusalPacer>();
+        services.AddOptions<LoginThrottleOptions>()
+            .BindSettings(LoginThrottleOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddScoped<InvalidationService>();
         services.AddScoped<DatabaseMigrator>();
         services.AddOptions<InvalidationOptions>()

@@ -21,6 +21,13 @@ public sealed record IpsFault(FaultKind Kind, int Code, string Reason)
 
     public static IpsFault InvalidRequestXml(string reason) => new(FaultKind.IpsApi, FaultCodes.InvalidRequestXml, reason);
 
+    /// <summary>
+    /// Too many password checks waiting: decided by the load alone, before the password is looked at, so it says
+    /// nothing about the user name or the password.
+    /// </summary>
+    public static IpsFault ServerBusy() =>
+        new(FaultKind.IpsApi, FaultCodes.Exception, "The server is busy checking other credentials; nothing was carried out. Try again in a few seconds.");
+
     public static IpsFault ServerException() =>
         new(FaultKind.IpsApi, FaultCodes.Exception, "The server could not complete the request; it was not carried out. Try again later.");
 

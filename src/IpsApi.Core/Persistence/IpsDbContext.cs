@@ -1,6 +1,7 @@
 using IpsApi.Core.Companies;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Users;
+using IpsApi.Core.Users.Throttling;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -27,6 +28,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<StoreProbe> StoreProbes => Set<StoreProbe>();
 
     public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
+
+    public DbSet<AuthFailure> AuthFailures => Set<AuthFailure>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -107,6 +110,16 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             probe.ToTable("store_probes");
             probe.Property(p => p.Id).ValueGeneratedNever();
             probe.HasData(new StoreProbe { Id = StoreProbe.RowId, ProbedAt = DateTimeOffset.UnixEpoch });
+        });
+
+        modelBuilder.Entity<AuthFailure>(failure =>
+        {
+            failure.ToTable("auth_failures");
+            failure.HasKey(f => new { f.Kind, f.Key });
+            failure.Property(f => f.Kind).HasConversion<string>().HasMaxLength(20);
+            failure.Property(f => f.Key).HasMaxLength(ThrottleKeys.MaxKeyLength);
+            // Rows whose window has ended are deleted by this column.
+            failure.HasIndex(f => f.WindowEndsAt);
         });
 
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))

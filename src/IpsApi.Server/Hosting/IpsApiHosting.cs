@@ -111,12 +111,14 @@ public static class IpsApiHosting
 
     /// <summary>
     /// A fault answered to a caller's mistake is routine (Information); only the server's own failures are errors.
-    /// A passing health probe, every few seconds from an orchestrator, is Debug.
+    /// A passing health probe, every few seconds from an orchestrator, is Debug; a refusal for want of a
+    /// password hash slot is load, not a failure (Warning).
     /// </summary>
     private static Serilog.Events.LogEventLevel RequestLogLevel(HttpContext http, double elapsedMs, Exception? exception) =>
         exception is null && http.Response.StatusCode == StatusCodes.Status200OK && http.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal)
             ? Serilog.Events.LogEventLevel.Debug
-            : exception is not null || (http.Response.StatusCode >= 500 && RequestLog.FaultCode(http) is null)
+        : exception is null && RequestLog.IsBusy(http) ? Serilog.Events.LogEventLevel.Warning
+        : exception is not null || (http.Response.StatusCode >= 500 && RequestLog.FaultCode(http) is null)
             || RequestLog.FaultCode(http) == Core.Faults.FaultCodes.Exception
             ? Serilog.Events.LogEventLevel.Error
             : Serilog.Events.LogEventLevel.Information;

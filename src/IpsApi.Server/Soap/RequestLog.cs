@@ -12,6 +12,7 @@ public static class RequestLog
     private const string OperationKey = "IpsApi.Operation";
     private const string UserKey = "IpsApi.User";
     private const string FaultCodeKey = "IpsApi.FaultCode";
+    private const string BusyKey = "IpsApi.Busy";
 
     public static void Operation(HttpContext http, string operation) => http.Items[OperationKey] = operation;
 
@@ -20,6 +21,11 @@ public static class RequestLog
     public static void Fault(HttpContext http, IpsFault fault) => http.Items[FaultCodeKey] = fault.Code;
 
     public static int? FaultCode(HttpContext http) => http.Items[FaultCodeKey] as int?;
+
+    /// <summary>The request was refused because too many password checks were waiting: load, not a server failure.</summary>
+    public static void Busy(HttpContext http) => http.Items[BusyKey] = true;
+
+    public static bool IsBusy(HttpContext http) => http.Items.ContainsKey(BusyKey);
 
     /// <summary>e.g. <c> cdnCacheInvalidation by admin@example.com fault 30001</c>; empty for other requests.</summary>
     public static string Describe(HttpContext http)

@@ -4,6 +4,7 @@ using System.Xml;
 using IpsApi.Core.Faults;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Users;
+using IpsApi.Core.Users.Throttling;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ public sealed partial class SoapGuardMiddleware(
     private static readonly char[] ActionSeparators = ['#', '/', ':'];
     private readonly long maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
-    public async Task InvokeAsync(HttpContext http, CredentialVerifier verifier, IpsDbContext db)
+    public async Task InvokeAsync(HttpContext http, CredentialVerifier verifier, RefusalPacer pacer, IpsDbContext db)
     {
         var transport = TransportVersion(http.Request.ContentType);
         if (transport is null)
@@ -132,13 +133,26 @@ public sealed partial class SoapGuardMiddleware(
             return;
         }
 
-        AuthenticatedUser? user;
+        CredentialCheck check;
         try
         {
             // One connection serves the whole call (credentials, company, the insert): the
             // request scope's context keeps it open until the response is written.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
-            user = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.RequestAborted);
+            check = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.Connection.RemoteIpAddress, http.RequestAborted);
+            if (check.Lock is { } locked && !await pacer.WaitTurnAsync(locked, http.RequestAborted))
+            {
+                // Too many attempts already waiting on this lock: closing the connection is the cheapest answer.
+                http.Abort();
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // Gone while its password waited for a hash thread (or its lookup ran): no one is left to answer.
+            LogClientGoneDuringCheck(logger);
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
@@ -147,9 +161,17 @@ public sealed partial class SoapGuardMiddleware(
             return;
         }
 
-        if (user is null)
+        if (check.Outcome == CredentialOutcome.Busy)
         {
-            LogInvalidCredentials(logger, http.Connection.RemoteIpAddress?.ToString());
+            RequestLog.Busy(http);
+            http.Response.Headers.RetryAfter = "1";
+            await WriteFaultAsync(http, version, faultStatus, IpsFault.ServerBusy());
+            return;
+        }
+
+        if (check.User is not { } user)
+        {
+            // Unknown user, wrong password, or a locked name or address: one fault for all (logged by the verifier).
             await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidCredentials());
             return;
         }
@@ -332,9 +354,6 @@ public sealed partial class SoapGuardMiddleware(
         await http.Response.Body.WriteAsync(envelope, http.RequestAborted);
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Invalid credentials from {ClientAddress}")]
-    private static partial void LogInvalidCredentials(ILogger logger, string? clientAddress);
-
     [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "authHeader/faultHttpStatusCode {Status} ignored: a fault is sent with 200, 4xx or 5xx; answering with 500")]
     private static partial void LogFaultStatusIgnored(ILogger logger, int status);
 
@@ -343,6 +362,9 @@ public sealed partial class SoapGuardMiddleware(
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Client closed the connection before sending the whole request body")]
     private static partial void LogClientGone(ILogger logger);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Client closed the connection before its credentials were checked")]
+    private static partial void LogClientGoneDuringCheck(ILogger logger);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not check credentials; answered with fault 30000")]
     private static partial void LogServerFault(ILogger logger, Exception exception);

@@ -100,6 +100,8 @@ public sealed class CliTests
     [InlineData("Log__Format", "yaml", "ipsapi: bad configuration: Log:Format must be text or json, not 'yaml'.")]
     [InlineData("Kestrel__Limits__MaxRequestHeaderCount", "lots", "ipsapi: Kestrel:Limits:MaxRequestHeaderCount must be a whole number, not 'lots'.")]
     [InlineData("Soap__MaxElementDepth", "7", "ipsapi: bad configuration: Soap:MaxElementDepth must be from 8 to 256.")]
+    [InlineData("Auth__Throttle__MaxFailuresPerUserName", "0", "ipsapi: bad configuration: Auth:Throttle:MaxFailuresPerUserName must be from 1 to 1000.")]
+    [InlineData("Auth__Throttle__Window", "15m", "ipsapi: Auth:Throttle:Window must be a duration such as 00:00:30 (hh:mm:ss), not '15m'.")]
     [InlineData("Invalidation__DeliveryPrefixes__0", "is/image/", "ipsapi: bad configuration: Invalidation:DeliveryPrefixes:0 must be a path that starts and ends with '/', such as /is/image/, not 'is/image/'.")]
     [InlineData("Invalidation__DeliveryPrefixes__1", "/is/content", "ipsapi: bad configuration: Invalidation:DeliveryPrefixes:1 must be a path that starts and ends with '/', such as /is/image/, not '/is/content'.")]
     [InlineData("Purge__Varnish__Nodes__0", "notaurl", "ipsapi: bad configuration: Purge:Varnish:Nodes:0 must be an absolute http or https URL such as http://127.0.0.1:6081.")]

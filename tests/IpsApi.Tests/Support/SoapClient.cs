@@ -5,14 +5,25 @@ namespace IpsApi.Tests.Support;
 
 public static class SoapClient
 {
-    public static async Task<SoapReply> PostAsync(
+    public static Task<SoapReply> PostAsync(
         this TestServer server,
         string envelope,
         string? soapAction = null,
         string contentType = "text/xml; charset=utf-8",
-        Action<HttpRequestMessage>? configure = null)
+        Action<HttpRequestMessage>? configure = null) =>
+        server.Http.PostAsync(server.ServiceAddress, envelope, soapAction, contentType, configure);
+
+    /// <summary>Posts through a client of the test's own, e.g. one bound to another loopback address (<see cref="LoopbackSource"/>).</summary>
+    public static async Task<SoapReply> PostAsync(
+        this HttpClient http,
+        Uri serviceAddress,
+        string envelope,
+        string? soapAction = null,
+        string contentType = "text/xml; charset=utf-8",
+        Action<HttpRequestMessage>? configure = null,
+        CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, server.ServiceAddress)
+        using var request = new HttpRequestMessage(HttpMethod.Post, serviceAddress)
         {
             Content = new ByteArrayContent(Encoding.UTF8.GetBytes(envelope)),
         };
@@ -23,8 +34,8 @@ public static class SoapClient
         }
 
         configure?.Invoke(request);
-        var response = await server.Http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
+        var response = await http.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
         return new SoapReply(response.StatusCode, body, response);
     }
 

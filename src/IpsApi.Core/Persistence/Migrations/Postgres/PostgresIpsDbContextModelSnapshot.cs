@@ -375,6 +375,33 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("IpsApi.Core.Users.Throttling.AuthFailure", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset>("WindowEndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_ends_at");
+
+                    b.HasKey("Kind", "Key");
+
+                    b.HasIndex("WindowEndsAt");
+
+                    b.ToTable("auth_failures", (string)null);
+                });
+
             modelBuilder.Entity("IpsApi.Core.Users.User", b =>
                 {
                     b.Property<int>("Id")

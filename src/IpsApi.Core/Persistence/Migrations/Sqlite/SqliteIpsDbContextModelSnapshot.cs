@@ -350,6 +350,33 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("IpsApi.Core.Users.Throttling.AuthFailure", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset>("WindowEndsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_ends_at");
+
+                    b.HasKey("Kind", "Key");
+
+                    b.HasIndex("WindowEndsAt");
+
+                    b.ToTable("auth_failures", (string)null);
+                });
+
             modelBuilder.Entity("IpsApi.Core.Users.User", b =>
                 {
                     b.Property<int>("Id")
