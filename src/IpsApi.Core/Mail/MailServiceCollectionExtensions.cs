@@ -8,7 +8,7 @@ public static class MailServiceCollectionExtensions
 {
     /// <summary>
     /// Registers confirmation mail: <see cref="SmtpOptions"/> bound from <c>Smtp</c> and checked at
-    /// start.
+    /// start, and the <see cref="ConfirmationMailSender"/>. The caller registers <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddIpsMail(this IServiceCollection services)
     {
@@ -16,6 +16,7 @@ public static class MailServiceCollectionExtensions
             .BindSettings(SmtpOptions.Section)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>());
+        services.TryAddSingleton<ConfirmationMailSender>();
         return services;
     }
 }
