@@ -48,7 +48,9 @@ public sealed partial class ConfirmationMailSender(IOptions<SmtpOptions> options
         }
 
         using var client = new RecipientTrackingSmtpClient();
-        client.Timeout = (int)settings.Timeout.TotalMilliseconds;
+        // Smtp:Timeout bounds the whole delivery through the token below; MailKit's own per-read
+        // timeout is only a backstop behind it, so that the reason a slow server gets is always the same.
+        client.Timeout = (int)(settings.Timeout + TimeSpan.FromSeconds(5)).TotalMilliseconds;
         using var deadline = new CancellationTokenSource(settings.Timeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
