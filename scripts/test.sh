@@ -4,7 +4,8 @@
 # - installs what is missing, in one apt-get run: xmllint (libxml2-utils); varnishd (varnish);
 #   the SOAP toolkits the tests drive as clients: zeep and suds for /usr/bin/python3 (python3-zeep,
 #   python3-suds), PHP's SoapClient (php-cli php-soap), Perl's SOAP::Lite (libsoap-lite-perl),
-#   JAX-WS's wsimport with javac/java 17 (jaxws openjdk-17-jdk-headless); PostgreSQL via scripts/pg.sh,
+#   JAX-WS's wsimport with javac/java 17 (jaxws openjdk-17-jdk-headless); the SMTP server the mail
+#   tests send to (python3-aiosmtpd); PostgreSQL via scripts/pg.sh,
 # - starts a throwaway PostgreSQL (PG_FAST=1) on a free loopback port in a temp dir,
 #   exported to the tests as IPSAPI_TEST_POSTGRES (Npgsql connection string),
 # - runs `dotnet test IpsApi.sln -c Release` (+ "$@"), logging to the temp dir,
@@ -53,6 +54,7 @@ has_php_soap() { command -v php && php -r 'exit(class_exists("SoapClient") ? 0 :
 has_soap_lite() { /usr/bin/perl -MSOAP::Lite -e 1; }
 has_jdk() { command -v javac && command -v java; }
 has_wsimport() { command -v wsimport && [[ -r /usr/share/java/jaxws-rt.jar ]]; }
+has_aiosmtpd() { /usr/bin/python3 -c 'import aiosmtpd.controller'; }
 REQUIREMENTS=(
     "has_xmllint libxml2-utils"
     "has_varnishd varnish"
@@ -62,6 +64,7 @@ REQUIREMENTS=(
     "has_soap_lite libsoap-lite-perl"
     "has_jdk openjdk-17-jdk-headless"
     "has_wsimport jaxws"
+    "has_aiosmtpd python3-aiosmtpd"
 )
 
 install_missing() {

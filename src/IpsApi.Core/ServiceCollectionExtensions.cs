@@ -1,6 +1,7 @@
 using IpsApi.Core.Companies;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Jobs;
+using IpsApi.Core.Mail;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Users;
@@ -12,12 +13,13 @@ namespace IpsApi.Core;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Registers the store, credential checks, the invalidation service, the queue and the purge providers.</summary>
+    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue and confirmation mail.</summary>
     public static IServiceCollection AddIpsCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddIpsPersistence(configuration);
         services.AddIpsPurge();
         services.AddIpsJobs();
+        services.AddIpsMail();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();

@@ -167,6 +167,27 @@ public sealed class CliTests
             error.Trim());
     }
 
+    [Theory]
+    [InlineData("Smtp__Security=Tls", "ipsapi: Smtp:Security must be one of StartTls, SslOnConnect, None, not 'Tls'.")]
+    [InlineData("Smtp__Host=smtp.example.com", "ipsapi: bad configuration: Smtp:From is required when Smtp:Host is set.")]
+    [InlineData("Smtp__Port=smtp", "ipsapi: Smtp:Port must be a whole number, not 'smtp'.")]
+    [InlineData("Smtp__Host=smtp.example.com;Smtp__From=ips@example.com;Smtp__Port=70000", "ipsapi: bad configuration: Smtp:Port must be from 1 to 65535.")]
+    [InlineData("Smtp__Host=smtp.example.com;Smtp__From=IpsApi", "ipsapi: bad configuration: Smtp:From must be an email address, optionally with a display name such as IpsApi <ips@example.com>, not 'IpsApi'.")]
+    [InlineData("Smtp__Host=smtp.example.com;Smtp__From=ips@example.com;Smtp__Security=3", "ipsapi: bad configuration: Smtp:Security must be one of StartTls, SslOnConnect, None.")]
+    [InlineData("Smtp__Host=smtp.example.com;Smtp__From=ips@example.com;Smtp__UserName=ips;Smtp__Password=s3cret-Pa55;Smtp__Security=None",
+        "ipsapi: bad configuration: Smtp:Security None would send Smtp:Password unencrypted to smtp.example.com; use StartTls or SslOnConnect (None with a user name is accepted only for a server on this host).")]
+    public async Task ServeAndWorker_WithABadSmtpSetting_StopNamingTheKey(string settings, string expected)
+    {
+        var environment = settings.Split(';').Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => (string?)p[1]);
+        foreach (var command in new[] { new[] { "serve", "--urls", $"http://127.0.0.1:{IpsApiProcess.FreePort()}" }, ["worker"] })
+        {
+            using var cli = new IpsApiProcess(environment);
+            var (exitCode, output, error) = await cli.RunAsync(null, command);
+            Assert.Equal((1, expected), (exitCode, error.Trim()));
+            Assert.DoesNotContain("s3cret-Pa55", output + error, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task BadProvider_NamesTheKey()
     {
