@@ -89,6 +89,9 @@ public sealed class ProxyServersFixture : IAsyncLifetime
     private Task<TestServer> StartAsync(Dictionary<string, string?> configuration, TextLog? log = null)
     {
         configuration["Purge:Workers"] = "0";
+
+        // Failed logins are logged at Information, below the tests' default level.
+        configuration["Serilog:MinimumLevel:Override:IpsApi.Core.Users.CredentialVerifier"] = "Information";
         return TestServer.StartOnPostgresAsync(connectionString, configuration, log is null ? null : services => services.AddSingleton<ILogEventSink>(log));
     }
 }
