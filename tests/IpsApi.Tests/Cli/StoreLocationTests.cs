@@ -124,6 +124,27 @@ public sealed class StoreLocationTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(cli.WorkingDirectory));
     }
 
+    [Fact]
+    public async Task DataDirectoryThatCannotBeCreated_StopsInOneLineNamingTheConnectionString()
+    {
+        using var cli = new IpsApiProcess();
+        // A HOME that is a file: no directory can be made under it, even by root.
+        var home = Path.Combine(cli.CreateDirectory("not-a-home"), "file");
+        await File.WriteAllTextAsync(home, "");
+        cli.Environment["HOME"] = home;
+
+        var (exitCode, output, error) = await cli.RunAsync(null, AddCompany.Split(' '));
+
+        var directory = Path.Combine(home, ".local", "share", "ipsapi");
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", output);
+        Assert.Equal(2, Lines(error).Length);
+        Assert.Equal($"ipsapi: store SQLite {Path.Combine(directory, "ipsapi.db")}", Lines(error)[0]);
+        Assert.StartsWith($"ipsapi: cannot create {directory} for the SQLite store (", Lines(error)[1], StringComparison.Ordinal);
+        Assert.EndsWith(
+            "). Set ConnectionStrings:IpsApi (environment ConnectionStrings__IpsApi) to a store this user may write.", Lines(error)[1], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("migrate")]
     [InlineData(AddCompany)]

@@ -57,7 +57,17 @@ public sealed class IpsApiServer : IAsyncDisposable
 
         var cli = new IpsApiProcess(environment);
         var server = new IpsApiServer(cli, cli.Start(arguments));
-        await server.WaitForOutputAsync("Purge workers:", TimeSpan.FromSeconds(30));
+        try
+        {
+            await server.WaitForOutputAsync("Purge workers:", TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            // The caller never gets the server to dispose: stop it here rather than leave it running.
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
