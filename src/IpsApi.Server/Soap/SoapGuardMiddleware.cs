@@ -142,7 +142,9 @@ public sealed partial class SoapGuardMiddleware(
             check = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.Connection.RemoteIpAddress, http.RequestAborted);
             if (check.Lock is { } locked && !await pacer.WaitTurnAsync(locked, http.RequestAborted))
             {
-                // Too many attempts already waiting on this lock: closing the connection is the cheapest answer.
+                // Too many attempts already waiting on this lock: closing the connection is the cheapest answer
+                // (the status is for the request log only; nothing is sent).
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Abort();
                 return;
             }

@@ -6,7 +6,7 @@ namespace IpsApi.Tests.Support;
 
 /// <summary>
 /// Watches one server's password hashes through its <c>ipsapi.auth.hashes.active</c> instrument (only that server's:
-/// its meter belongs to the server's own <see cref="IMeterFactory"/>): how many started, and the most at once.
+/// its meter belongs to the server's own <see cref="IMeterFactory"/>): how many started, the most at once, how many wait.
 /// </summary>
 public sealed class HashMeter : IDisposable
 {
@@ -15,6 +15,7 @@ public sealed class HashMeter : IDisposable
     private int maxActive;
     private int started;
     private int refused;
+    private int waiting;
 
     public HashMeter(IServiceProvider services)
     {
@@ -22,13 +23,19 @@ public sealed class HashMeter : IDisposable
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Scope == factory
-                && instrument.Name is PasswordHashGate.ActiveHashesInstrument or PasswordHashGate.RefusedInstrument)
+                && instrument.Name is PasswordHashGate.ActiveHashesInstrument or PasswordHashGate.RefusedInstrument or PasswordHashGate.WaitingInstrument)
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<int>((_, delta, _, _) =>
+        listener.SetMeasurementEventCallback<int>((instrument, delta, _, _) =>
         {
+            if (instrument.Name == PasswordHashGate.WaitingInstrument)
+            {
+                Interlocked.Add(ref waiting, delta);
+                return;
+            }
+
             if (delta > 0)
             {
                 Interlocked.Increment(ref started);
@@ -49,6 +56,9 @@ public sealed class HashMeter : IDisposable
 
     /// <summary>The most hashes running at one time.</summary>
     public int MaxActive => Volatile.Read(ref maxActive);
+
+    /// <summary>Checks waiting for a hash thread now.</summary>
+    public int Waiting => Volatile.Read(ref waiting);
 
     /// <summary>Checks refused because the hash queue was full.</summary>
     public int Refused => Volatile.Read(ref refused);

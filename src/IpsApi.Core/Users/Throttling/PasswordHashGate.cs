@@ -18,6 +18,7 @@ public sealed class PasswordHashGate : IDisposable
     public const string MeterName = "IpsApi";
     public const string ActiveHashesInstrument = "ipsapi.auth.hashes.active";
     public const string RefusedInstrument = "ipsapi.auth.hashes.refused";
+    public const string WaitingInstrument = "ipsapi.auth.hashes.waiting";
 
     /// <summary>
     /// The hash threads' nice value on Linux (0 is normal, 19 the lowest). At 5 a hash thread gets a quarter of a core
@@ -29,6 +30,7 @@ public sealed class PasswordHashGate : IDisposable
 
     private readonly Channel<Check> queue;
     private readonly UpDownCounter<int> active;
+    private readonly UpDownCounter<int> waiting;
     private readonly Counter<long> refused;
 
     public PasswordHashGate(IOptions<LoginThrottleOptions> options, IMeterFactory meters)
@@ -43,6 +45,7 @@ public sealed class PasswordHashGate : IDisposable
         });
         var meter = meters.Create(MeterName);
         active = meter.CreateUpDownCounter<int>(ActiveHashesInstrument, "{hash}", "Password hashes being computed");
+        waiting = meter.CreateUpDownCounter<int>(WaitingInstrument, "{check}", "Password checks waiting for a hash thread (abandoned ones until skipped)");
         refused = meter.CreateCounter<long>(RefusedInstrument, "{request}", "Password checks refused because the hash queue was full");
         for (var i = 0; i < options.Value.MaxConcurrentHashes; i++)
         {
@@ -66,6 +69,8 @@ public sealed class PasswordHashGate : IDisposable
             return Task.FromResult<bool?>(null);
         }
 
+        waiting.Add(1);
+
         return check.Result.Task;
     }
 
@@ -79,6 +84,7 @@ public sealed class PasswordHashGate : IDisposable
         {
             while (reader.TryRead(out var check))
             {
+                waiting.Add(-1);
                 if (check.Result.Task.IsCompleted)
                 {
                     continue;
