@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using IpsApi.Core.Mail;
@@ -80,25 +79,13 @@ public sealed class SmtpSink : IAsyncDisposable
         }
 
         var sink = new SmtpSink(Process.Start(start) ?? throw new InvalidOperationException("python3 did not start"), work, port);
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(20))
+        switch (await LoopbackListener.WaitAsync(port, sink.process, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50)))
         {
-            if (sink.process.HasExited)
-            {
+            case LoopbackListener.Wait.Listening:
+                return sink;
+            case LoopbackListener.Wait.Exited:
                 await sink.DisposeAsync();
                 throw new InvalidOperationException($"smtp_sink.py exited with {sink.process.ExitCode}: {sink.Errors}");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
-                return sink;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
         }
 
         await sink.DisposeAsync();

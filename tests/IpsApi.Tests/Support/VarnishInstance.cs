@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace IpsApi.Tests.Support;
@@ -47,23 +46,12 @@ public sealed partial class VarnishInstance : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var varnish = new VarnishInstance(process, work, listenPort);
-        for (var attempt = 0; attempt < 100; attempt++)
+        switch (await LoopbackListener.WaitAsync(listenPort, process, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100)))
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"varnishd exited with {process.ExitCode}; is the VCL valid?");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", listenPort);
+            case LoopbackListener.Wait.Listening:
                 return varnish;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
+            case LoopbackListener.Wait.Exited:
+                throw new InvalidOperationException($"varnishd exited with {process.ExitCode}; is the VCL valid?");
         }
 
         await varnish.DisposeAsync();
