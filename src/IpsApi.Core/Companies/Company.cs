@@ -15,5 +15,35 @@ public sealed class Company
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Usage rule: accepted invalidation requests per minute (sliding); 0 is unlimited.</summary>
+    public int RequestsPerMinute { get; set; }
+
+    /// <summary>Usage rule: URLs accepted for invalidation per hour (sliding); 0 is unlimited.</summary>
+    public int UrlsPerHour { get; set; }
+
+    /// <summary>Usage rule: false switches invalidation off for this company (requests are refused).</summary>
+    public bool InvalidationEnabled { get; set; } = true;
+
+    /// <summary>
+    /// Smart Imaging semantics: purging a URL also clears every query variant of its path on the origin
+    /// (Varnish) tier, so <c>…/shoe</c> clears <c>…/shoe?$PLP$</c> and <c>…/shoe?wid=300</c>.
+    /// </summary>
+    public bool AllVariants { get; set; }
+
+    /// <summary>Akamai CP codes of the company's content, for a purge of its whole cache (scope <c>all</c>).</summary>
+    public List<int> AkamaiCpCodes { get; set; } = [];
+
+    /// <summary>The company's own Fastly service, purged whole by a purge of scope <c>all</c>.</summary>
+    public string? FastlyServiceId { get; set; }
+
+    /// <summary>On a Fastly service shared with others: the surrogate key tagging only this company's objects.</summary>
+    public string? FastlySurrogateKey { get; set; }
+
+    /// <summary>Where a signed JSON <c>POST</c> goes when one of the company's invalidations settles; null for none.</summary>
+    public string? CallbackUrl { get; set; }
+
+    /// <summary>The HMAC-SHA256 key that signs the company's callbacks (<c>X-IpsApi-Signature</c>).</summary>
+    public string? CallbackSecret { get; set; }
+
     public string Handle => CompanyHandle.Format(Id);
 }

@@ -9,8 +9,10 @@ public sealed class AuditRecord
 
     public InvalidationRequest? Request { get; set; }
 
-    public int UserId { get; set; }
+    /// <summary>Null when the operator submitted the request with the <c>ipsapi</c> command.</summary>
+    public int? UserId { get; set; }
 
+    /// <summary>The user's address, or <c>cli:</c> and the operator's account.</summary>
     public required string UserEmail { get; set; }
 
     public DateTimeOffset At { get; set; }

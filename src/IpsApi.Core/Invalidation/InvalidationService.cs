@@ -62,6 +62,7 @@ public sealed partial class InvalidationService(
             EstimatedSeconds = await estimator.EstimateAsync(company, distinct.Count, cancellationToken),
             CreatedAt = now,
             UserId = caller.User.Id,
+            SubmittedBy = caller.User.Email,
             EmailCcOriginator = command.EmailCcOriginator,
             EmailOthers = emailOthers,
         };
@@ -80,6 +81,7 @@ public sealed partial class InvalidationService(
             });
         }
 
+        request.OpenBatches = request.Batches.Count;
         db.InvalidationRequests.Add(request);
         db.AuditRecords.Add(new AuditRecord
         {

@@ -41,6 +41,12 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             company.HasIndex(c => c.RootId).IsUnique();
             company.Ignore(c => c.Handle);
             company.Property(c => c.PublishHosts).Metadata.SetValueComparer(AppendOnly<List<string>>());
+            company.Property(c => c.AkamaiCpCodes).Metadata.SetValueComparer(AppendOnly<List<int>>());
+            company.Property(c => c.InvalidationEnabled).HasDefaultValue(true);
+            company.Property(c => c.FastlyServiceId).HasMaxLength(100);
+            company.Property(c => c.FastlySurrogateKey).HasMaxLength(200);
+            company.Property(c => c.CallbackUrl).HasMaxLength(2048);
+            company.Property(c => c.CallbackSecret).HasMaxLength(100);
         });
 
         modelBuilder.Entity<User>(user =>
@@ -63,7 +69,12 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             request.HasOne(r => r.Company).WithMany().HasForeignKey(r => r.CompanyId).OnDelete(DeleteBehavior.Restrict);
             request.HasOne<User>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Restrict);
             request.HasMany(r => r.Batches).WithOne().HasForeignKey(b => b.RequestId).OnDelete(DeleteBehavior.Cascade);
-            request.HasIndex(r => r.CompanyId);
+            // The usage rules count a company's recent requests, and the log lists them newest first, by this index.
+            request.HasIndex(r => new { r.CompanyId, r.CreatedAt });
+            request.HasIndex(r => r.CreatedAt);
+            request.Property(r => r.SubmittedBy).HasMaxLength(254);
+            request.Property(r => r.Kind).HasMaxLength(20).HasDefaultValue(InvalidationKinds.Manual);
+            request.Property(r => r.Scope).HasMaxLength(10).HasDefaultValue(InvalidationScopes.Urls);
             request.Ignore(r => r.Handle);
             request.Property(r => r.EmailOthers).Metadata.SetValueComparer(AppendOnly<List<string>>());
         });

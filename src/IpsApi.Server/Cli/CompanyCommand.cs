@@ -12,6 +12,8 @@ internal static class CompanyCommand
         var command = new Command("company", "Manage companies.");
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Show());
+        command.Subcommands.Add(Update());
         return command;
     }
 
@@ -87,6 +89,158 @@ internal static class CompanyCommand
         }, cancellationToken, StoreUse.Read));
         return command;
     }
+
+    private static Command Show()
+    {
+        var handle = CompanyArgument();
+        var command = new Command("show", "Show a company's settings: root, publish hosts, usage rules, query variants, purge-all targets, callback.") { handle };
+        command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
+        {
+            var company = await FindAsync(services.GetRequiredService<IpsDbContext>(), parse.GetValue(handle), ct);
+            Describe(company);
+            return 0;
+        }, cancellationToken, StoreUse.Read));
+        return command;
+    }
+
+    private static Command Update()
+    {
+        var handle = CompanyArgument();
+        var requestsPerMinute = new Option<int?>("--requests-per-minute") { Description = "Invalidation requests the company may make per minute (0: unlimited)." }
+            .Checked(value => Limit(value, "--requests-per-minute"));
+        var urlsPerHour = new Option<int?>("--urls-per-hour") { Description = "URLs the company may invalidate per hour (0: unlimited)." }
+            .Checked(value => Limit(value, "--urls-per-hour"));
+        var invalidation = new Option<string?>("--invalidation") { Description = "Switch invalidation on or off for the company." }
+            .AcceptOnlyFromAmong("enabled", "disabled");
+        var allVariants = new Option<string?>("--all-variants") { Description = "on: purging a URL also clears every query variant of its path (Varnish tier)." }
+            .AcceptOnlyFromAmong("on", "off");
+        var cpCodes = new Option<int[]>("--akamai-cpcode") { Description = "An Akamai CP code of the company's content, for purge-all (repeat for several; replaces the list; 0 alone clears it)." }
+            .Checked(values => Array.ForEach(values ?? [], value => CpCode(value, alone: values!.Length == 1)));
+        var fastlyService = new Option<string?>("--fastly-service") { Description = "The company's own Fastly service ID, purged whole by purge-all (\"\" clears it)." }
+            .Checked(value => Token(value, "--fastly-service", 100));
+        var surrogateKey = new Option<string?>("--fastly-surrogate-key") { Description = "The surrogate key tagging the company's objects on a shared Fastly service (\"\" clears it)." }
+            .Checked(value => Token(value, "--fastly-surrogate-key", 200));
+        var hosts = new Option<string[]>("--publish-host") { Description = "A host that serves the company's delivery URLs (repeat for several; replaces the list)." }
+            .Checked(values => Array.ForEach(values ?? [], value => PublishHost(value)));
+        var command = new Command("update", "Change a company's usage rules, query-variant purging, purge-all targets or publish hosts; options not given stay as they are.")
+        {
+            handle, requestsPerMinute, urlsPerHour, invalidation, allVariants, cpCodes, fastlyService, surrogateKey, hosts,
+        };
+        command.Validators.Add(result =>
+        {
+            if (!result.Children.OfType<System.CommandLine.Parsing.OptionResult>().Any(option => !option.Implicit))
+            {
+                result.AddError("nothing to change: give at least one option");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
+        {
+            var db = services.GetRequiredService<IpsDbContext>();
+            var company = await FindAsync(db, parse.GetValue(handle), ct, tracked: true);
+            var changed = false;
+            if (parse.GetValue(requestsPerMinute) is { } perMinute)
+            {
+                company.RequestsPerMinute = perMinute;
+                changed = true;
+            }
+
+            if (parse.GetValue(urlsPerHour) is { } perHour)
+            {
+                company.UrlsPerHour = perHour;
+                changed = true;
+            }
+
+            if (parse.GetValue(invalidation) is { } switched)
+            {
+                company.InvalidationEnabled = switched == "enabled";
+                changed = true;
+            }
+
+            if (parse.GetValue(allVariants) is { } variants)
+            {
+                company.AllVariants = variants == "on";
+                changed = true;
+            }
+
+            if (parse.GetResult(cpCodes) is not null)
+            {
+                var codes = parse.GetValue(cpCodes) ?? [];
+                company.AkamaiCpCodes = codes is [0] ? [] : [.. codes.Select(code => CpCode(code, alone: false)).Distinct()];
+                changed = true;
+            }
+
+            if (parse.GetValue(fastlyService) is { } service)
+            {
+                company.FastlyServiceId = service.Length == 0 ? null : service;
+                changed = true;
+            }
+
+            if (parse.GetValue(surrogateKey) is { } key)
+            {
+                company.FastlySurrogateKey = key.Length == 0 ? null : key;
+                changed = true;
+            }
+
+            if (parse.GetResult(hosts) is not null)
+            {
+                company.PublishHosts = [.. (parse.GetValue(hosts) ?? []).Select(PublishHost).Distinct()];
+                changed = true;
+            }
+
+            if (!changed)
+            {
+                throw new CliException("nothing to change: give at least one option");
+            }
+
+            await db.SaveChangesAsync(ct);
+            Console.WriteLine($"Updated company {company.Handle}; servers apply the change within {CompanyCache.Lifetime.TotalSeconds:0} s.");
+            Describe(company);
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Argument<string> CompanyArgument() =>
+        new Argument<string>("HANDLE") { Description = "The company's handle, e.g. c|1." }.Checked(value => _ = Handle(value));
+
+    private static void Describe(Company company)
+    {
+        static string Limit(int value, string unit) => value == 0 ? "unlimited" : $"{value} {unit}";
+        Console.WriteLine($"handle:               {company.Handle}");
+        Console.WriteLine($"name:                 {company.Name}");
+        Console.WriteLine($"root:                 {company.RootId}");
+        Console.WriteLine($"publish hosts:        {string.Join(", ", company.PublishHosts)}");
+        Console.WriteLine($"invalidation:         {(company.InvalidationEnabled ? "enabled" : "disabled")}");
+        Console.WriteLine($"requests per minute:  {Limit(company.RequestsPerMinute, "per minute")}");
+        Console.WriteLine($"URLs per hour:        {Limit(company.UrlsPerHour, "per hour")}");
+        Console.WriteLine($"all query variants:   {(company.AllVariants ? "on" : "off")}");
+        Console.WriteLine($"Akamai CP codes:      {(company.AkamaiCpCodes.Count == 0 ? "none" : string.Join(", ", company.AkamaiCpCodes))}");
+        Console.WriteLine($"Fastly service:       {company.FastlyServiceId ?? "none"}");
+        Console.WriteLine($"Fastly surrogate key: {company.FastlySurrogateKey ?? "none"}");
+        Console.WriteLine($"callback:             {company.CallbackUrl ?? "none"}");
+    }
+
+    private static async Task<Company> FindAsync(IpsDbContext db, string? handle, CancellationToken cancellationToken, bool tracked = false)
+    {
+        var id = Handle(handle);
+        var companies = tracked ? db.Companies : db.Companies.AsNoTracking();
+        return await companies.SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
+            ?? throw new CliException($"no company {handle}: 'ipsapi company list' shows the handles");
+    }
+
+    private static int Handle(string? value) =>
+        CompanyHandle.TryParse(value, out var id) ? id : throw new CliException($"'{value}' is not a company handle such as c|1");
+
+    private static int? Limit(int? value, string option) =>
+        value is null or (>= 0 and <= 1_000_000_000) ? value : throw new CliException($"{option} must be from 0 (unlimited) to 1000000000");
+
+    private static int CpCode(int value, bool alone) =>
+        value > 0 || (value == 0 && alone) ? value : throw new CliException($"--akamai-cpcode {value} is not a CP code (a positive number; 0 alone clears the list)");
+
+    private static string? Token(string? value, string option, int maxLength) =>
+        value is null || value.Length == 0 || (value.Length <= maxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':'))
+            ? value
+            : throw new CliException($"{option} '{value}' must be up to {maxLength} ASCII letters, digits, '_', '-', '.' or ':'");
 
     private static string RootTaken(string root, Company existing) =>
         existing.RootId == root

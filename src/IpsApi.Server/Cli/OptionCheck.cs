@@ -24,4 +24,20 @@ internal static class OptionCheck
         });
         return option;
     }
+
+    public static Argument<T> Checked<T>(this Argument<T> argument, Action<T> check)
+    {
+        argument.Validators.Add(result =>
+        {
+            try
+            {
+                check(result.GetValueOrDefault<T>());
+            }
+            catch (CliException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        return argument;
+    }
 }

@@ -22,6 +22,7 @@ public static class ConfirmedRequests
             Id = 42,
             CompanyId = company.Id,
             Token = "E_iJEv25SB_ZAKSVZpzJ6A",
+            SubmittedBy = originatorEmail,
             UrlCount = urls.Count,
             EmailCcOriginator = ccOriginator,
             EmailOthers = [.. ccOthers],

@@ -71,7 +71,7 @@ public sealed class ConfirmationMailComposerTests
     [Fact]
     public void From_ABatchACdnStillSpreads_IsClearedWhenTheCdnSaidItWouldBe()
     {
-        var request = new InvalidationRequest { Id = 1, CompanyId = 1, Token = "t", UrlCount = 1, EmailCcOriginator = true };
+        var request = new InvalidationRequest { Id = 1, CompanyId = 1, Token = "t", SubmittedBy = "a@example.com", UrlCount = 1, EmailCcOriginator = true };
         var completed = new DateTimeOffset(2026, 12, 2, 11, 0, 0, TimeSpan.Zero);
         var batch = new NotificationBatch { Status = InvalidationStatus.Done, CompletedAt = completed, SettlesAt = completed.AddSeconds(5), Urls = ["u"] };
 
@@ -85,7 +85,7 @@ public sealed class ConfirmationMailComposerTests
     [InlineData(InvalidationStatus.ErrorCdnNode)]
     public void From_ABatchNotDone_IsRefused(string status)
     {
-        var request = new InvalidationRequest { Id = 1, CompanyId = 1, Token = "t", UrlCount = 1 };
+        var request = new InvalidationRequest { Id = 1, CompanyId = 1, Token = "t", SubmittedBy = "a@example.com", UrlCount = 1 };
         var batch = new NotificationBatch { Status = status, CompletedAt = DateTimeOffset.UnixEpoch, Urls = ["u"] };
 
         Assert.Throws<ArgumentException>(() => ConfirmedBatch.From(request, batch, 1, new Company { Id = 1, Name = "C", RootId = "c" }, null));

@@ -41,9 +41,44 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.PrimitiveCollection<List<int>>("AkamaiCpCodes")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("akamai_cp_codes");
+
+                    b.Property<bool>("AllVariants")
+                        .HasColumnType("boolean")
+                        .HasColumnName("all_variants");
+
+                    b.Property<string>("CallbackSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("callback_secret");
+
+                    b.Property<string>("CallbackUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("callback_url");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("FastlyServiceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("fastly_service_id");
+
+                    b.Property<string>("FastlySurrogateKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("fastly_surrogate_key");
+
+                    b.Property<bool>("InvalidationEnabled")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("invalidation_enabled");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -56,11 +91,19 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("text[]")
                         .HasColumnName("publish_hosts");
 
+                    b.Property<int>("RequestsPerMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("requests_per_minute");
+
                     b.Property<string>("RootId")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("root_id");
+
+                    b.Property<int>("UrlsPerHour")
+                        .HasColumnType("integer")
+                        .HasColumnName("urls_per_hour");
 
                     b.HasKey("Id");
 
@@ -108,7 +151,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(254)")
                         .HasColumnName("user_email");
 
-                    b.Property<int>("UserId")
+                    b.Property<int?>("UserId")
                         .HasColumnType("integer")
                         .HasColumnName("user_id");
 
@@ -149,6 +192,32 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("estimated_seconds");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("manual")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("OpenBatches")
+                        .HasColumnType("integer")
+                        .HasColumnName("open_batches");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("urls")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("SubmittedBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("submitted_by");
+
                     b.Property<string>("Token")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -159,15 +228,17 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("url_count");
 
-                    b.Property<int>("UserId")
+                    b.Property<int?>("UserId")
                         .HasColumnType("integer")
                         .HasColumnName("user_id");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompanyId");
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("UserId");
+
+                    b.HasIndex("CompanyId", "CreatedAt");
 
                     b.ToTable("invalidation_requests", (string)null);
                 });
@@ -480,8 +551,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                     b.HasOne("IpsApi.Core.Users.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Company");
                 });

@@ -24,9 +24,44 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.PrimitiveCollection<string>("AkamaiCpCodes")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("akamai_cp_codes");
+
+                    b.Property<bool>("AllVariants")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("all_variants");
+
+                    b.Property<string>("CallbackSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("callback_secret");
+
+                    b.Property<string>("CallbackUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("callback_url");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("FastlyServiceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fastly_service_id");
+
+                    b.Property<string>("FastlySurrogateKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fastly_surrogate_key");
+
+                    b.Property<bool>("InvalidationEnabled")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(true)
+                        .HasColumnName("invalidation_enabled");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -39,11 +74,19 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("publish_hosts");
 
+                    b.Property<int>("RequestsPerMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests_per_minute");
+
                     b.Property<string>("RootId")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
                         .HasColumnName("root_id");
+
+                    b.Property<int>("UrlsPerHour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("urls_per_hour");
 
                     b.HasKey("Id");
 
@@ -89,7 +132,7 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("user_email");
 
-                    b.Property<int>("UserId")
+                    b.Property<int?>("UserId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("user_id");
 
@@ -128,6 +171,32 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("estimated_seconds");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("manual")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("OpenBatches")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("open_batches");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("urls")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("SubmittedBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("submitted_by");
+
                     b.Property<string>("Token")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -138,15 +207,17 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("url_count");
 
-                    b.Property<int>("UserId")
+                    b.Property<int?>("UserId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("user_id");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompanyId");
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("UserId");
+
+                    b.HasIndex("CompanyId", "CreatedAt");
 
                     b.ToTable("invalidation_requests", (string)null);
                 });
@@ -453,8 +524,7 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                     b.HasOne("IpsApi.Core.Users.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Company");
                 });
