@@ -29,7 +29,8 @@ public sealed partial class JobProcessor(
             return;
         }
 
-        var handler = handlers.FirstOrDefault(h => h.Kind == job.Kind);
+        // As with any registration, the last handler registered for a kind is the one used.
+        var handler = handlers.LastOrDefault(h => h.Kind == job.Kind);
         if (handler is null)
         {
             await FailAsync(job, job.Attempt, $"no handler for jobs of kind '{job.Kind}'");

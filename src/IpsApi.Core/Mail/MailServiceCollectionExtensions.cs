@@ -8,7 +8,7 @@ public static class MailServiceCollectionExtensions
 {
     /// <summary>
     /// Registers confirmation mail: <see cref="SmtpOptions"/> bound from <c>Smtp</c> and checked at
-    /// start, and the <see cref="ConfirmationMailSender"/>. The caller registers <see cref="TimeProvider"/>.
+    /// start, the <see cref="ConfirmationMailSender"/>, and the <c>mail</c> job that sends each confirmation. The caller registers <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddIpsMail(this IServiceCollection services)
     {
@@ -17,6 +17,7 @@ public static class MailServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>());
         services.TryAddSingleton<ConfirmationMailSender>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Jobs.IJobHandler, ConfirmationMailJob>());
         return services;
     }
 }

@@ -33,6 +33,15 @@ public sealed class SmtpOptions
     /// <summary>The most one delivery (connect, TLS, authentication, the message, quit) may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The wait before a confirmation mail that could not be handed over is tried again; it doubles each time.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between two tries of one confirmation mail.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long after its batch was done a confirmation mail is still tried; after that it is given up.</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 
     /// <summary><see cref="Port"/>, or the port of <see cref="Security"/>'s convention: 25 plain, 587 STARTTLS (submission), 465 SMTPS.</summary>

@@ -11,12 +11,27 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
 
     public ValidateOptionsResult Validate(string? name, SmtpOptions options)
     {
-        if (!options.IsConfigured)
+        var errors = new List<string>();
+        if (options.RetryBaseDelay < TimeSpan.FromSeconds(1) || options.RetryBaseDelay > TimeSpan.FromHours(1))
         {
-            return ValidateOptionsResult.Skip;
+            errors.Add($"{Prefix}RetryBaseDelay must be from 00:00:01 to 01:00:00.");
         }
 
-        var errors = new List<string>();
+        if (options.RetryMaxDelay < options.RetryBaseDelay || options.RetryMaxDelay > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{Prefix}RetryMaxDelay must be from {Prefix}RetryBaseDelay to 1.00:00:00.");
+        }
+
+        if (options.GiveUpAfter < TimeSpan.FromMinutes(1) || options.GiveUpAfter > TimeSpan.FromDays(7))
+        {
+            errors.Add($"{Prefix}GiveUpAfter must be from 00:01:00 to 7.00:00:00.");
+        }
+
+        if (!options.IsConfigured)
+        {
+            return errors.Count == 0 ? ValidateOptionsResult.Skip : ValidateOptionsResult.Fail(errors);
+        }
+
         var host = options.Host!.Trim();
         if (Uri.CheckHostName(host) is UriHostNameType.Unknown)
         {
