@@ -34,6 +34,7 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddScoped<InvalidationService>();
+        services.AddScoped<InvalidationLog.InvalidationLogReader>();
         services.AddScoped<DatabaseMigrator>();
         services.AddOptions<InvalidationOptions>()
             .BindSettings(InvalidationOptions.Section)

@@ -1,3 +1,4 @@
 namespace IpsApi.Core.Invalidation;
 
-public sealed record InvalidationAccepted(string InvalidationHandle, int EstimatedSeconds);
+/// <summary>A stored request: its handle, the quoted estimate, and how many distinct URLs it purges.</summary>
+public sealed record InvalidationAccepted(string InvalidationHandle, int EstimatedSeconds, int UrlCount);

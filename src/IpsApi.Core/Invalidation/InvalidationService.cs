@@ -30,28 +30,7 @@ public sealed partial class InvalidationService(
     /// </summary>
     public async Task<InvalidationAccepted> AcceptAsync(Caller caller, InvalidationCommand command, CancellationToken cancellationToken)
     {
-        CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
-        var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, command.CompanyHandle, cancellationToken);
-
-        var urls = command.Urls ?? [];
-        if (urls.Count == 0)
-        {
-            throw new IpsFaultException(IpsFault.MissingParameter("No URLs entered to be invalidated."));
-        }
-
-        if (urls.Count > InvalidationOptions.MaxUrlsPerRequest)
-        {
-            throw new IpsFaultException(IpsFault.InvalidParameter(
-                $"{urls.Count} URLs entered; at most {InvalidationOptions.MaxUrlsPerRequest} may be invalidated in one request."));
-        }
-
-        var (problems, distinct) = UrlRules.Check(urls, company, options.EffectiveDeliveryPrefixes);
-        if (problems.Count > 0)
-        {
-            throw new IpsFaultException(IpsFault.InvalidParameter(UrlRules.Describe(problems, urls.Count)));
-        }
-
-        var emailOthers = CheckEmails(command.EmailOthers ?? []);
+        var (company, distinct, emailOthers) = await CheckAsync(caller, command, cancellationToken);
         List<string> followUps = command.EmailCcOriginator || emailOthers.Count > 0 ? [Jobs.FollowUpKinds.Mail] : [];
         var now = clock.GetUtcNow();
         var request = new InvalidationRequest
@@ -61,7 +40,7 @@ public sealed partial class InvalidationService(
             UrlCount = distinct.Count,
             EstimatedSeconds = await estimator.EstimateAsync(company, distinct.Count, cancellationToken),
             CreatedAt = now,
-            UserId = caller.User.Id,
+            UserId = caller.User.StoredId,
             SubmittedBy = caller.User.Email,
             EmailCcOriginator = command.EmailCcOriginator,
             EmailOthers = emailOthers,
@@ -86,7 +65,7 @@ public sealed partial class InvalidationService(
         db.AuditRecords.Add(new AuditRecord
         {
             Request = request,
-            UserId = caller.User.Id,
+            UserId = caller.User.StoredId,
             UserEmail = caller.User.Email,
             At = now,
             AppName = Clip(caller.AppName, 200),
@@ -111,7 +90,45 @@ public sealed partial class InvalidationService(
         }
 
         signal.Announce();
-        return new InvalidationAccepted(request.Handle, request.EstimatedSeconds);
+        return new InvalidationAccepted(request.Handle, request.EstimatedSeconds, request.UrlCount);
+    }
+
+    /// <summary>
+    /// The checks of <see cref="AcceptAsync"/> without storing anything: the URLs that would be submitted
+    /// (each once, in the order given), or the fault the request would get.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DryRunAsync(Caller caller, InvalidationCommand command, CancellationToken cancellationToken)
+    {
+        var (_, distinct, _) = await CheckAsync(caller, command, cancellationToken);
+        return [.. distinct.Select(target => target.Url)];
+    }
+
+    /// <summary>Role, company, URLs and addresses: a request that passes these is stored whole; one that fails any gets its fault.</summary>
+    private async Task<(Company Company, IReadOnlyList<PurgeTarget> Distinct, List<string> EmailOthers)> CheckAsync(
+        Caller caller, InvalidationCommand command, CancellationToken cancellationToken)
+    {
+        CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
+        var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, command.CompanyHandle, cancellationToken);
+
+        var urls = command.Urls ?? [];
+        if (urls.Count == 0)
+        {
+            throw new IpsFaultException(IpsFault.MissingParameter("No URLs entered to be invalidated."));
+        }
+
+        if (urls.Count > InvalidationOptions.MaxUrlsPerRequest)
+        {
+            throw new IpsFaultException(IpsFault.InvalidParameter(
+                $"{urls.Count} URLs entered; at most {InvalidationOptions.MaxUrlsPerRequest} may be invalidated in one request."));
+        }
+
+        var (problems, distinct) = UrlRules.Check(urls, company, options.EffectiveDeliveryPrefixes);
+        if (problems.Count > 0)
+        {
+            throw new IpsFaultException(IpsFault.InvalidParameter(UrlRules.Describe(problems, urls.Count)));
+        }
+
+        return (company, distinct, CheckEmails(command.EmailOthers ?? []));
     }
 
     /// <summary>Where a request stands; a bogus handle and a foreign one give the same 20000 fault.</summary>
