@@ -174,6 +174,81 @@ public sealed partial class InvalidationService(
     }
 
     /// <summary>
+    /// Retries a request that ended <c>ERROR</c> or <c>ERROR_CDN_NODE</c>: only its failed batches go back to
+    /// the queue, and each keeps the providers that had purged it, so only the providers that failed are called
+    /// again. The same handle then reports the new progress. The retry is recorded in the audit with who asked.
+    /// A request still in progress, or <c>Done</c>, is refused with 30001; a bogus or foreign handle gets 20000.
+    /// </summary>
+    public async Task<InvalidationRetried> RetryAsync(Caller caller, string? handle, CancellationToken cancellationToken)
+    {
+        CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
+        var request = InvalidationHandle.TryParse(handle, out var companyId, out var requestId, out var token)
+            && CompanyAccess.MayAccess(caller.User, companyId)
+            ? await db.InvalidationRequests.AsNoTracking()
+                .Where(r => r.Id == requestId && r.CompanyId == companyId)
+                .Select(r => new { r.Token, r.UrlCount, Batches = r.Batches.Select(b => new { b.Status, b.UrlCount }).ToList() })
+                .SingleOrDefaultAsync(cancellationToken)
+            : null;
+        if (request is null || !TokensEqual(request.Token, token))
+        {
+            throw new IpsFaultException(new IpsFault(FaultKind.Authorization, FaultCodes.InvalidCompany,
+                $"Invalid invalidation handle: '{handle}' does not name a request this user may access."));
+        }
+
+        var status = InvalidationStatus.Derive(request.Batches.Select(b => b.Status));
+        if (request.Batches.Any(b => !InvalidationStatus.IsTerminal(b.Status)) || status == InvalidationStatus.Done)
+        {
+            throw new IpsFaultException(IpsFault.InvalidParameter(status == InvalidationStatus.Done && request.Batches.All(b => InvalidationStatus.IsTerminal(b.Status))
+                ? $"Invalidation {handle} is Done; there is nothing to retry."
+                : $"Invalidation {handle} is still in progress; only a request that ended ERROR or ERROR_CDN_NODE can be retried."));
+        }
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Guarded by the status: of two retries at once, the second finds no failed batch left and is refused.
+        var failed = db.NotificationBatches.Where(b => b.RequestId == requestId
+            && (b.Status == InvalidationStatus.Error || b.Status == InvalidationStatus.ErrorCdnNode));
+        var urls = await failed.SumAsync(b => b.UrlCount, cancellationToken);
+        var batches = await failed.ExecuteUpdateAsync(
+            set => set
+                .SetProperty(b => b.Status, InvalidationStatus.Received)
+                .SetProperty(b => b.Attempt, 0)
+                .SetProperty(b => b.UnfinishedClaims, 0)
+                .SetProperty(b => b.CompletedAt, (DateTimeOffset?)null)
+                .SetProperty(b => b.SettlesAt, (DateTimeOffset?)null)
+                .SetProperty(b => b.LastError, (string?)null)
+                .SetProperty(b => b.NextAttemptAt, now),
+            cancellationToken);
+        if (batches == 0)
+        {
+            throw new IpsFaultException(IpsFault.InvalidParameter($"Invalidation {handle} is being retried already."));
+        }
+
+        await db.InvalidationRequests.Where(r => r.Id == requestId)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.OpenBatches, r => r.OpenBatches + batches), cancellationToken);
+        db.AuditRecords.Add(new AuditRecord
+        {
+            RequestId = requestId,
+            Action = AuditActions.Retry,
+            Detail = $"{batches} failed batch(es), {urls} URL(s)",
+            UserId = caller.User.StoredId,
+            UserEmail = caller.User.Email,
+            At = now,
+            AppName = Clip(caller.AppName, 200),
+            AppVersion = Clip(caller.AppVersion, 100),
+            ClientAddress = Clip(caller.ClientAddress, 64),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Announce();
+        LogRetried(logger, handle!, batches, urls, caller.User.Email);
+        return new InvalidationRetried(handle!, batches, urls, request.UrlCount);
+    }
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Invalidation {Handle}: {Batches} failed batch(es) of {UrlCount} URL(s) retried by {User}")]
+    private static partial void LogRetried(ILogger logger, string handle, int batches, int urlCount, string user);
+
+    /// <summary>
     /// Seconds until the request should be done: what is left of the quoted estimate, but never less
     /// than the wait before a batch's next retry or a CDN's own estimate still running.
     /// </summary>

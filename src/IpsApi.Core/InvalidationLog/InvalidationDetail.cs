@@ -45,5 +45,5 @@ public sealed record FollowUpDetail(
     string? Result,
     string? LastError);
 
-/// <summary>Who asked, when, with which application and from where.</summary>
-public sealed record AuditDetail(DateTimeOffset At, string User, string? AppName, string? AppVersion, string? ClientAddress);
+/// <summary>What was asked (<c>submit</c> or <c>retry</c>, with what it did), who asked, when, with which application and from where.</summary>
+public sealed record AuditDetail(string Action, string? Detail, DateTimeOffset At, string User, string? AppName, string? AppVersion, string? ClientAddress);

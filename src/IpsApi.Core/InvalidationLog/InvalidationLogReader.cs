@@ -152,7 +152,7 @@ public sealed class InvalidationLogReader(IpsDbContext db, DatabaseSettings sett
                 j.CompletedAt,
                 j.Result,
                 j.LastError))],
-            [.. audit.Select(a => new AuditDetail(a.At, a.UserEmail, a.AppName, a.AppVersion, a.ClientAddress))]);
+            [.. audit.Select(a => new AuditDetail(a.Action, a.Detail, a.At, a.UserEmail, a.AppName, a.AppVersion, a.ClientAddress))]);
     }
 
     private static InvalidationSummary Summarise(SummaryRow row, DateTimeOffset now) =>

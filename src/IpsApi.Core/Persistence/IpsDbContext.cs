@@ -98,6 +98,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
         modelBuilder.Entity<AuditRecord>(audit =>
         {
             audit.ToTable("audit_records");
+            audit.Property(a => a.Action).HasMaxLength(20).HasDefaultValue(AuditActions.Submit);
+            audit.Property(a => a.Detail).HasMaxLength(500);
             audit.Property(a => a.UserEmail).HasMaxLength(254);
             audit.Property(a => a.AppName).HasMaxLength(200);
             audit.Property(a => a.AppVersion).HasMaxLength(100);

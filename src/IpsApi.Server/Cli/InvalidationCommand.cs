@@ -32,6 +32,7 @@ internal static class InvalidationCommand
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
+        command.Subcommands.Add(Retry());
         return command;
     }
 
@@ -140,14 +141,7 @@ internal static class InvalidationCommand
 
     private static Command Show()
     {
-        var handle = new Argument<string>("HANDLE") { Description = "The invalidation handle, e.g. i|1|42|E_iJEv25SB_ZAKSVZpzJ6A." }
-            .Checked(value =>
-            {
-                if (!InvalidationHandle.TryParse(value, out _, out _, out _))
-                {
-                    throw new CliException($"'{value}' is not an invalidation handle such as i|1|42|E_iJEv25SB_ZAKSVZpzJ6A");
-                }
-            });
+        var handle = HandleArgument();
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var command = new Command("show", "One invalidation: per batch its status, providers, URLs and failures; its mails and callbacks; who asked.") { handle, json };
         command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
@@ -165,6 +159,42 @@ internal static class InvalidationCommand
         }, cancellationToken, StoreUse.Read));
         return command;
     }
+
+    private static Command Retry()
+    {
+        var handle = HandleArgument();
+        var wait = new Option<bool>("--wait") { Description = "Show progress until a final status; exit 0 only for Done." };
+        var command = new Command("retry", "Retry an invalidation that ended ERROR or ERROR_CDN_NODE: its failed batches, on the providers that failed.") { handle, wait };
+        command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
+        {
+            var caller = Caller.Operator(Environment.UserName);
+            var service = services.GetRequiredService<InvalidationService>();
+            try
+            {
+                var retried = await service.RetryAsync(caller, parse.GetValue(handle), ct);
+                Console.WriteLine(retried.InvalidationHandle);
+                await Console.Error.WriteLineAsync($"retrying {retried.Batches} failed batch(es) with {retried.RetriedUrls} of the request's {retried.UrlCount} URL(s)");
+                return parse.GetValue(wait)
+                    ? await InvalidationProgressDisplay.WaitAsync(service, caller, new InvalidationAccepted(retried.InvalidationHandle, 0, retried.UrlCount), ct)
+                    : 0;
+            }
+            catch (IpsFaultException e)
+            {
+                throw new CliException(Refusal(e.Fault));
+            }
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Argument<string> HandleArgument() =>
+        new Argument<string>("HANDLE") { Description = "The invalidation handle, e.g. i|1|42|E_iJEv25SB_ZAKSVZpzJ6A." }
+            .Checked(value =>
+            {
+                if (!InvalidationHandle.TryParse(value, out _, out _, out _))
+                {
+                    throw new CliException($"'{value}' is not an invalidation handle such as i|1|42|E_iJEv25SB_ZAKSVZpzJ6A");
+                }
+            });
 
     /// <summary>A fault as one line: its code, what the code means, and the reason (its lines joined).</summary>
     internal static string Refusal(IpsFault fault) =>

@@ -60,7 +60,8 @@ internal static class InvalidationDetailText
         foreach (var audit in detail.Audit)
         {
             var application = audit.AppName is null ? "" : $" with {audit.AppName}{(audit.AppVersion is null ? "" : " " + audit.AppVersion)}";
-            output.WriteLine($"  {InvalidationCommand.Local(audit.At)} {audit.User}{application}{(audit.ClientAddress is null ? "" : " from " + audit.ClientAddress)}");
+            var action = audit.Action == "submit" ? "submitted" : $"{audit.Action}{(audit.Detail is null ? "" : $" ({audit.Detail})")}";
+            output.WriteLine($"  {InvalidationCommand.Local(audit.At)} {action} by {audit.User}{application}{(audit.ClientAddress is null ? "" : " from " + audit.ClientAddress)}");
         }
     }
 }

@@ -122,6 +122,14 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "audit_record_ids");
 
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("submit")
+                        .HasColumnName("action");
+
                     b.Property<string>("AppName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -140,6 +148,11 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("client_address");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("detail");
 
                     b.Property<long>("RequestId")
                         .HasColumnType("bigint")

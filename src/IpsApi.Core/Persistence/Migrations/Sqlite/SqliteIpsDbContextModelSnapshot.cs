@@ -103,6 +103,14 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("submit")
+                        .HasColumnName("action");
+
                     b.Property<string>("AppName")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -121,6 +129,11 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("client_address");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
 
                     b.Property<long>("RequestId")
                         .HasColumnType("INTEGER")
