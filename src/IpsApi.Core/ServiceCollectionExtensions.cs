@@ -4,6 +4,7 @@ using IpsApi.Core.Jobs;
 using IpsApi.Core.Mail;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
+using IpsApi.Core.Usage;
 using IpsApi.Core.Users;
 using IpsApi.Core.Users.Throttling;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,7 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddScoped<InvalidationService>();
         services.AddScoped<InvalidationLog.InvalidationLogReader>();
+        services.AddScoped<UsageRules>();
         services.AddScoped<DatabaseMigrator>();
         services.AddOptions<InvalidationOptions>()
             .BindSettings(InvalidationOptions.Section)

@@ -9,6 +9,7 @@ public static class FaultCodes
 
     public const int InvalidCompany = 20000;
     public const int NoOperationPermission = 20003;
+    public const int MissingPermission = 20009;
 
     public const int Exception = 30000;
     public const int InvalidParameter = 30001;

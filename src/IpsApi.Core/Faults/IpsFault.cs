@@ -6,6 +6,9 @@ public sealed record IpsFault(FaultKind Kind, int Code, string Reason)
     /// <summary>True for 30000, the only fault that is the server's doing (<c>soapenv:Server</c>).</summary>
     public bool IsServerFault => Code == FaultCodes.Exception;
 
+    /// <summary>When calling again can succeed, for a fault that says so; HTTP answers carry it as <c>Retry-After</c>.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static IpsFault NoCredentials(string reason) => new(FaultKind.Authentication, FaultCodes.NoCredentials, reason);
 
     /// <summary>One text for an unknown user and a wrong password, so the fault is no user-existence oracle.</summary>

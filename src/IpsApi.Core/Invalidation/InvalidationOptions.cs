@@ -20,6 +20,12 @@ public sealed class InvalidationOptions : IValidatableObject
     [Range(1, MaxUrlsPerRequest, ErrorMessage = "Invalidation:BatchSize must be from {1} to {2}.")]
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// The switch for every company: false refuses every <c>cdnCacheInvalidation</c> call (fault 20009), e.g. while
+    /// the CDN is overloaded. Requests already accepted are still purged.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Path prefixes under which a company's root must follow; default <c>/is/image/</c> and <c>/is/content/</c>.</summary>
     public string[]? DeliveryPrefixes { get; set; }
 

@@ -5,6 +5,7 @@ using IpsApi.Core.Faults;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Purge.Queue;
+using IpsApi.Core.Usage;
 using IpsApi.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed partial class InvalidationService(
     CompanyCache companies,
     BacklogEstimator estimator,
     QueueSignal signal,
+    UsageRules usage,
     IOptions<InvalidationOptions> options,
     TimeProvider clock,
     ILogger<InvalidationService> logger)
@@ -61,8 +63,7 @@ public sealed partial class InvalidationService(
         }
 
         request.OpenBatches = request.Batches.Count;
-        db.InvalidationRequests.Add(request);
-        db.AuditRecords.Add(new AuditRecord
+        var audit = new AuditRecord
         {
             Request = request,
             UserId = caller.User.StoredId,
@@ -71,14 +72,33 @@ public sealed partial class InvalidationService(
             AppName = Clip(caller.AppName, 200),
             AppVersion = Clip(caller.AppVersion, 100),
             ClientAddress = Clip(caller.ClientAddress, 64),
-        });
+        };
 
-        // One SaveChanges is one transaction: request, batches and audit commit together or not at all.
-        // The entities were only added, so there are no changes to detect.
+        // The entities are only added, so there are no changes to detect.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            if (UsageRules.HasLimits(company))
+            {
+                // Counted and stored in one transaction, serialised per company: the last request a limit
+                // allows is let through by one accept only, on whichever node. A refusal rolls back with nothing added.
+                // On SQLite this is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken before
+                // the count, so no other writer slips in between.
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await usage.EnforceAsync(company, distinct.Count, now, cancellationToken);
+
+                // A failed save rolls the whole transaction back: a savepoint would only cost two round trips.
+                db.Database.AutoSavepointsEnabled = false;
+                Store(request, audit);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                // One SaveChanges is one transaction: request, batches and audit commit together or not at all.
+                Store(request, audit);
+                await db.SaveChangesAsync(cancellationToken);
+            }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && StoreFailure.OutcomeUnknown(e))
         {
@@ -111,6 +131,7 @@ public sealed partial class InvalidationService(
         var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, command.CompanyHandle, cancellationToken);
 
         var urls = command.Urls ?? [];
+        usage.RequireSwitchedOn(company, urls.Count);
         if (urls.Count == 0)
         {
             throw new IpsFaultException(IpsFault.MissingParameter("No URLs entered to be invalidated."));
@@ -129,6 +150,12 @@ public sealed partial class InvalidationService(
         }
 
         return (company, distinct, CheckEmails(command.EmailOthers ?? []));
+    }
+
+    private void Store(InvalidationRequest request, AuditRecord audit)
+    {
+        db.InvalidationRequests.Add(request);
+        db.AuditRecords.Add(audit);
     }
 
     /// <summary>Where a request stands; a bogus handle and a foreign one give the same 20000 fault.</summary>

@@ -27,6 +27,16 @@ public sealed record PurgeTarget
         Canonical = canonical;
     }
 
+    /// <summary>
+    /// The company asks for every query variant of the path to be cleared too (<c>Company.AllVariants</c>, Smart
+    /// Imaging semantics). Only a tier that can match by pattern honours it (Varnish, with a ban), and only for a
+    /// URL without a query string: a URL with one names one variant and is purged exactly.
+    /// </summary>
+    public bool AllVariants { get; init; }
+
+    /// <summary>Whether a provider that can should clear every query variant of this target's path.</summary>
+    public bool ClearsAllVariants => AllVariants && !PathAndQuery.Contains('?', StringComparison.Ordinal);
+
     /// <summary>The URL as the client sent it.</summary>
     public string Url { get; }
 
@@ -84,10 +94,10 @@ public sealed record PurgeTarget
     /// none does (most batches) the URLs are the targets and are not stored twice. Batches stored before
     /// targets were get theirs the same way, derived from their URLs.
     /// </summary>
-    public static IReadOnlyList<PurgeTarget> Of(NotificationBatch batch) =>
+    public static IReadOnlyList<PurgeTarget> Of(NotificationBatch batch, bool allVariants = false) =>
         batch.Targets.Count == batch.Urls.Count
-            ? [.. batch.Urls.Select((url, i) => new PurgeTarget(url, batch.Targets[i]))]
-            : [.. batch.Urls.Select(Of)];
+            ? [.. batch.Urls.Select((url, i) => new PurgeTarget(url, batch.Targets[i]) { AllVariants = allVariants })]
+            : [.. batch.Urls.Select(url => Of(url) with { AllVariants = allVariants })];
 
     /// <summary>
     /// An absolute URI on <paramref name="server"/> whose path and query go on the request line exactly

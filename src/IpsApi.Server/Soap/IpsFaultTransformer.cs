@@ -33,6 +33,11 @@ public sealed partial class IpsFaultTransformer(IHttpContextAccessor accessor, I
         if (http is not null)
         {
             RequestLog.Fault(http, fault);
+            if (fault.RetryAfter is { } retryAfter)
+            {
+                // A usage limit says when the call can succeed; HTTP clients and proxies read it here.
+                http.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
         var version = messageVersion.Envelope == EnvelopeVersion.Soap12 ? SoapVersion.Soap12 : SoapVersion.Soap11;

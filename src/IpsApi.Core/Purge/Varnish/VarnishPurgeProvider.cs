@@ -8,7 +8,8 @@ namespace IpsApi.Core.Purge.Varnish;
 
 /// <summary>
 /// Purges every URL on every node of <c>Purge:Varnish:Nodes</c>: <c>PURGE path?query</c> (or a
-/// lurker-friendly <c>BAN</c> of all query variants) with <c>Host</c> set to the URL's host, both
+/// lurker-friendly <c>BAN</c> of all query variants, in <see cref="VarnishPurgeMode.Ban"/> mode, or for a
+/// URL without a query string of a company that asks for all variants) with <c>Host</c> set to the URL's host, both
 /// exactly as in its <see cref="PurgeTarget"/> (the request line is not re-encoded), in
 /// parallel up to <see cref="VarnishOptions.Concurrency"/>. A URL counts as purged only when every
 /// node purged it.
@@ -62,7 +63,9 @@ public sealed partial class VarnishPurgeProvider(HttpClient http, IOptions<Varni
 
     private async Task<(UrlFailure, bool, TimeSpan?)?> PurgeOneAsync(PurgeTarget target, Uri node, CancellationToken cancellationToken)
     {
-        var ban = options.Mode == VarnishPurgeMode.Ban;
+        // A PURGE removes one object, and each query string makes an object of its own: clearing every variant
+        // of a path takes a ban on the path's pattern.
+        var ban = options.Mode == VarnishPurgeMode.Ban || target.ClearsAllVariants;
         using var request = new HttpRequestMessage(new HttpMethod(ban ? "BAN" : "PURGE"), PurgeTarget.VerbatimUri(node, ban ? "/" : target.PathAndQuery));
         request.Headers.Host = target.Authority;
         if (ban)

@@ -86,7 +86,8 @@ public sealed partial class BatchProcessor(
         }
 
         var byName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var targets = PurgeTarget.Of(batch);
+        // The company's setting as cached (at most CompanyCache.Lifetime old), read once per batch, not per URL.
+        var targets = PurgeTarget.Of(batch, company.AllVariants);
         var settlesInSeconds = 0;
         foreach (var tier in tiers)
         {
