@@ -25,7 +25,9 @@ public static class CallbackServiceCollectionExtensions
             })
             // Callbacks:Timeout bounds each attempt through its token; this is only a backstop behind it.
             .ConfigureHttpClient((provider, client) => client.Timeout = provider.GetRequiredService<IOptions<CallbackOptions>>().Value.Timeout + TimeSpan.FromSeconds(5))
-            .RedactLoggedHeaders([CallbackSignature.HeaderName]);
+            // The factory's request logs would name the full URL (whose path or query may hold the receiver's
+            // token) and, at Trace, the signature; the job records each attempt's outcome instead.
+            .RemoveAllLoggers();
         services.AddSingleton<IJobHandler, CallbackJobHandler>();
         return services;
     }

@@ -83,6 +83,11 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
     public Task<bool> CompleteAsync(NotificationBatch batch, DateTimeOffset? settlesAt, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        if (batch.FollowUps.Count == 0 && settings.Provider == DatabaseProvider.Postgres)
+        {
+            return SettleInOneStatementAsync(batch, InvalidationStatus.Done, batch.Attempt, settlesAt, null, now, cancellationToken);
+        }
+
         return SettleBatchAsync(batch, set => set
             .SetProperty(b => b.Status, InvalidationStatus.Done)
             .SetProperty(b => b.CompletedAt, now)
@@ -101,6 +106,11 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
     public Task<bool> FailAsync(NotificationBatch batch, string status, int attempt, string lastError, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        if (settings.Provider == DatabaseProvider.Postgres)
+        {
+            return SettleInOneStatementAsync(batch, status, attempt, null, lastError, now, cancellationToken);
+        }
+
         return SettleBatchAsync(batch, set => set
             .SetProperty(b => b.Status, status)
             .SetProperty(b => b.Attempt, attempt)
@@ -113,7 +123,8 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
         RetryLaterAsync(batch, clock.GetUtcNow(), batch.Attempt, batch.LastError, cancellationToken);
 
     /// <summary>
-    /// The write that ends a batch (<c>Done</c>, <c>ERROR</c>, <c>ERROR_CDN_NODE</c>), in one transaction with
+    /// The write that ends a batch (<c>Done</c>, <c>ERROR</c>, <c>ERROR_CDN_NODE</c>) on SQLite, or of a batch with follow-ups
+    /// of its own (see <see cref="SettleInOneStatementAsync"/> for the usual one on PostgreSQL), in one transaction with
     /// what follows from it: the batch's own follow-ups (<paramref name="batchFollowUps"/>), and, when it was the
     /// request's last open batch, the request's. The request's <see cref="InvalidationRequest.OpenBatches"/> is
     /// decremented by an <c>UPDATE … RETURNING</c>: its row lock makes concurrent settles of one request's
@@ -165,6 +176,50 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="SettleBatchAsync"/> for a batch without follow-ups of its own, on PostgreSQL, as one statement
+    /// (one round trip, its own transaction), as the usual batch settled before requests had follow-ups: the
+    /// lease-guarded write, the decrement (whose row lock serialises concurrent settles of the request, each
+    /// re-reading the count the one before committed), and the callback job when the count reaches 0 and the
+    /// company has a callback URL. The job is due when the slowest CDN of the request expects its purge to
+    /// have spread; this batch's estimate is a parameter, as the statement cannot read its own write.
+    /// </summary>
+    private async Task<bool> SettleInOneStatementAsync(
+        NotificationBatch batch, string status, int attempt, DateTimeOffset? settlesAt, string? lastError, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (id, token, companyId) = (batch.Id, batch.LeaseToken, batch.CompanyId);
+        var (doneProviders, receipts, due) = (batch.DoneProviders, batch.Receipts, settlesAt ?? now);
+        var payload = CallbackPayload.Create(Guid.NewGuid());
+        // 0: the lease was lost and nothing was written; 1: settled; 2: settled, and the callback enqueued.
+        var outcome = await db.Database.SqlQuery<int>($"""
+            WITH settled AS (
+                UPDATE notification_batches
+                SET status = {status}, attempt = {attempt}, completed_at = {now}, settles_at = {settlesAt}, last_error = {lastError},
+                    unfinished_claims = 0, done_providers = {doneProviders}, receipts = {receipts},
+                    lease_token = NULL, lease_expires_at = NULL
+                WHERE id = {id} AND lease_token = {token}
+                RETURNING request_id),
+            request AS (
+                UPDATE invalidation_requests AS r SET open_batches = r.open_batches - 1
+                FROM settled WHERE r.id = settled.request_id
+                RETURNING r.id, r.open_batches),
+            callback AS (
+                INSERT INTO jobs (kind, company_id, request_id, payload, status, attempt, unfinished_claims, next_attempt_at, created_at)
+                SELECT {FollowUpKinds.Callback}, c.id, request.id, {payload}, {JobStatus.Pending}, 0, 0,
+                       GREATEST({due}, (SELECT max(b.settles_at) FROM notification_batches AS b WHERE b.request_id = request.id)), {now}
+                FROM request JOIN companies AS c ON c.id = {companyId}
+                WHERE request.open_batches = 0 AND c.callback_url IS NOT NULL
+                RETURNING id)
+            SELECT (SELECT count(*) FROM settled)::int + (SELECT count(*) FROM callback)::int AS "Value"
+            """).ToListAsync(cancellationToken);
+        if (outcome is [2])
+        {
+            jobSignal.Pulse();
+        }
+
+        return outcome is [> 0];
     }
 
     /// <summary>
