@@ -184,7 +184,9 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
     /// lease-guarded write, the decrement (whose row lock serialises concurrent settles of the request, each
     /// re-reading the count the one before committed), and the callback job when the count reaches 0 and the
     /// company has a callback URL. The job is due when the slowest CDN of the request expects its purge to
-    /// have spread; this batch's estimate is a parameter, as the statement cannot read its own write.
+    /// have spread; this batch's estimate is a parameter, as the statement cannot read its own write. (The other
+    /// batches' estimates are read in the statement's snapshot: a batch that settled in the same instant and
+    /// committed after this statement began is waited for by the row lock, but its estimate is not read.)
     /// </summary>
     private async Task<bool> SettleInOneStatementAsync(
         NotificationBatch batch, string status, int attempt, DateTimeOffset? settlesAt, string? lastError, DateTimeOffset now, CancellationToken cancellationToken)
