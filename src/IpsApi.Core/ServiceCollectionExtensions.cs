@@ -1,3 +1,4 @@
+using IpsApi.Core.Callbacks;
 using IpsApi.Core.Companies;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Jobs;
@@ -14,13 +15,14 @@ namespace IpsApi.Core;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue and confirmation mail.</summary>
+    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue, confirmation mail and completion callbacks.</summary>
     public static IServiceCollection AddIpsCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddIpsPersistence(configuration);
         services.AddIpsPurge();
         services.AddIpsJobs();
         services.AddIpsMail();
+        services.AddIpsCallbacks();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();

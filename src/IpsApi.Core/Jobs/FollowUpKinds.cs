@@ -1,8 +1,11 @@
 namespace IpsApi.Core.Jobs;
 
-/// <summary>The follow-up job kinds an invalidation can ask for, as stored in <see cref="Invalidation.NotificationBatch.FollowUps"/>.</summary>
+/// <summary>The follow-up job kinds an invalidation can ask for, as stored in <see cref="Invalidation.NotificationBatch.FollowUps"/> (per batch) or enqueued when a request settles.</summary>
 public static class FollowUpKinds
 {
     /// <summary>The IPS confirmation mail: one per notification batch, once it is <c>Done</c>.</summary>
     public const string Mail = "mail";
+
+    /// <summary>The company's completion callback: one per request, once its last batch has settled.</summary>
+    public const string Callback = "callback";
 }

@@ -32,7 +32,11 @@ public static class BatchFailures
     public static string Join(IEnumerable<string> parts) => string.Join('\n', parts.Where(p => p.Length > 0));
 
     /// <summary>Each stored failure as the status reply words it: the provider's code, and a reason naming provider and URL.</summary>
-    public static IEnumerable<(int Code, string Reason)> Parse(string? stored)
+    public static IEnumerable<(int Code, string Reason)> Parse(string? stored) =>
+        ParseWithUrls(stored).Select(failure => (failure.Code, failure.Reason));
+
+    /// <summary>As <see cref="Parse"/>, with each failure's URL on its own (null for a line not in the stored form).</summary>
+    public static IEnumerable<(int Code, string? Url, string Reason)> ParseWithUrls(string? stored)
     {
         if (string.IsNullOrEmpty(stored))
         {
@@ -44,11 +48,11 @@ public static class BatchFailures
             var fields = line.Split('\t', 4);
             if (fields.Length == 4 && int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var code))
             {
-                yield return (code, $"{fields[1]}: {fields[2]}: {fields[3]}");
+                yield return (code, fields[2], $"{fields[1]}: {fields[2]}: {fields[3]}");
             }
             else
             {
-                yield return (0, line);
+                yield return (0, null, line);
             }
         }
     }

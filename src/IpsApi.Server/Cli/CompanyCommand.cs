@@ -1,4 +1,5 @@
 using System.CommandLine;
+using IpsApi.Core.Callbacks;
 using IpsApi.Core.Companies;
 using IpsApi.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,7 @@ internal static class CompanyCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Update());
+        command.Subcommands.Add(Callback());
         return command;
     }
 
@@ -200,6 +202,71 @@ internal static class CompanyCommand
         return command;
     }
 
+    private static Command Callback()
+    {
+        var handle = CompanyArgument();
+        var url = new Option<string?>("--url") { Description = "The http:// or https:// URL that gets a signed JSON POST when a request settles; creates a secret when the company has none." }
+            .Checked(value => CallbackUrl(value));
+        var rotate = new Option<bool>("--rotate") { Description = "Make a new signing secret and print it (the old one stops working at once)." };
+        var remove = new Option<bool>("--remove") { Description = "Stop callbacks: clear the URL and the secret." };
+        var command = new Command("callback", "Set, re-key or remove a company's completion callback; a new signing secret is printed as the last line, and only then.")
+        {
+            handle, url, rotate, remove,
+        };
+        command.Validators.Add(result =>
+        {
+            var given = new[] { url, (Option)rotate, remove }.Where(option => result.GetResult(option) is { Implicit: false }).ToList();
+            if (given.Count == 0)
+            {
+                result.AddError("nothing to do: give --url URL, --rotate or --remove");
+            }
+            else if (given.Contains(remove) && given.Count > 1)
+            {
+                result.AddError("--remove goes alone");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
+        {
+            var db = services.GetRequiredService<IpsDbContext>();
+            var company = await FindAsync(db, parse.GetValue(handle), ct, tracked: true);
+            if (parse.GetValue(remove))
+            {
+                company.CallbackUrl = null;
+                company.CallbackSecret = null;
+                await db.SaveChangesAsync(ct);
+                Console.WriteLine($"Removed the callback of company {company.Handle}.");
+                return 0;
+            }
+
+            if (parse.GetValue(url) is { } newUrl)
+            {
+                company.CallbackUrl = CallbackUrl(newUrl);
+            }
+            else if (company.CallbackUrl is null)
+            {
+                throw new CliException($"company {company.Handle} has no callback URL: set one with --url URL");
+            }
+
+            var newSecret = parse.GetValue(rotate) || string.IsNullOrEmpty(company.CallbackSecret) ? CallbackSecrets.Generate() : null;
+            company.CallbackSecret = newSecret ?? company.CallbackSecret;
+            await db.SaveChangesAsync(ct);
+            Console.WriteLine($"Callback of company {company.Handle}: {company.CallbackUrl}");
+            if (newSecret is null)
+            {
+                Console.WriteLine("The signing secret is unchanged.");
+            }
+            else
+            {
+                // The secret is printed here alone, as the last line, and stored only in the store.
+                Console.WriteLine("New signing secret, shown only now (keep it with the receiver):");
+                Console.WriteLine(newSecret);
+            }
+
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
     private static Argument<string> CompanyArgument() =>
         new Argument<string>("HANDLE") { Description = "The company's handle, e.g. c|1." }.Checked(value => _ = Handle(value));
 
@@ -241,6 +308,9 @@ internal static class CompanyCommand
         value is null || value.Length == 0 || (value.Length <= maxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':'))
             ? value
             : throw new CliException($"{option} '{value}' must be up to {maxLength} ASCII letters, digits, '_', '-', '.' or ':'");
+
+    private static string? CallbackUrl(string? value) =>
+        value is null || CallbackUrlRules.Problem(value) is not { } problem ? value : throw new CliException($"--url {problem}");
 
     private static string RootTaken(string root, Company existing) =>
         existing.RootId == root

@@ -43,6 +43,8 @@ public sealed class RetryTests
         var audit = await stack.Server.WithDbAsync(db => db.AuditRecords.AsNoTracking().OrderBy(a => a.Id).ToListAsync());
         Assert.Equal([AuditActions.Submit, AuditActions.Retry], audit.Select(a => a.Action));
         Assert.Equal(("1 failed batch(es), 2 URL(s)", "cli:tester"), (audit[1].Detail, audit[1].UserEmail));
+        var request = await stack.Server.WithDbAsync(db => db.InvalidationRequests.AsNoTracking().SingleAsync());
+        Assert.Equal(0, request.OpenBatches);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using IpsApi.Core.Callbacks;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Jobs;
 using IpsApi.Core.Persistence;
@@ -79,40 +80,19 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
     /// follow-up jobs are enqueued in the same transaction (an outbox): none is lost, and none is sent for a
     /// batch whose result was discarded. They become due when the purge has taken effect.
     /// </summary>
-    public async Task<bool> CompleteAsync(NotificationBatch batch, DateTimeOffset? settlesAt, CancellationToken cancellationToken)
+    public Task<bool> CompleteAsync(NotificationBatch batch, DateTimeOffset? settlesAt, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        Task<bool> Settle() => SettleAsync(batch, set => set
+        if (batch.FollowUps.Count == 0 && settings.Provider == DatabaseProvider.Postgres)
+        {
+            return SettleInOneStatementAsync(batch, InvalidationStatus.Done, batch.Attempt, settlesAt, null, now, cancellationToken);
+        }
+
+        return SettleBatchAsync(batch, set => set
             .SetProperty(b => b.Status, InvalidationStatus.Done)
             .SetProperty(b => b.CompletedAt, now)
             .SetProperty(b => b.SettlesAt, settlesAt)
-            .SetProperty(b => b.LastError, (string?)null), cancellationToken);
-
-        if (batch.FollowUps.Count == 0)
-        {
-            // The usual batch: one statement, as before there were follow-ups.
-            return await Settle();
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await Settle())
-        {
-            return false;
-        }
-
-        db.Jobs.AddRange(batch.FollowUps.Select(kind => new Job
-        {
-            Kind = kind,
-            CompanyId = batch.CompanyId,
-            RequestId = batch.RequestId,
-            BatchId = batch.Id,
-            CreatedAt = now,
-            NextAttemptAt = settlesAt ?? now,
-        }));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        jobSignal.Pulse();
-        return true;
+            .SetProperty(b => b.LastError, (string?)null), batch.FollowUps, now, settlesAt, cancellationToken);
     }
 
     /// <summary>Gives the batch back to the queue, due at <paramref name="nextAttemptAt"/>, keeping what was already purged.</summary>
@@ -126,16 +106,154 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
     public Task<bool> FailAsync(NotificationBatch batch, string status, int attempt, string lastError, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return SettleAsync(batch, set => set
+        if (settings.Provider == DatabaseProvider.Postgres)
+        {
+            return SettleInOneStatementAsync(batch, status, attempt, null, lastError, now, cancellationToken);
+        }
+
+        return SettleBatchAsync(batch, set => set
             .SetProperty(b => b.Status, status)
             .SetProperty(b => b.Attempt, attempt)
             .SetProperty(b => b.CompletedAt, now)
-            .SetProperty(b => b.LastError, lastError), cancellationToken);
+            .SetProperty(b => b.LastError, lastError), [], now, null, cancellationToken);
     }
 
     /// <summary>On shutdown: due again at once for any worker, nothing counted against it.</summary>
     public Task<bool> ReleaseAsync(NotificationBatch batch, CancellationToken cancellationToken) =>
         RetryLaterAsync(batch, clock.GetUtcNow(), batch.Attempt, batch.LastError, cancellationToken);
+
+    /// <summary>
+    /// The write that ends a batch (<c>Done</c>, <c>ERROR</c>, <c>ERROR_CDN_NODE</c>) on SQLite, or of a batch with follow-ups
+    /// of its own (see <see cref="SettleInOneStatementAsync"/> for the usual one on PostgreSQL), in one transaction with
+    /// what follows from it: the batch's own follow-ups (<paramref name="batchFollowUps"/>), and, when it was the
+    /// request's last open batch, the request's. The request's <see cref="InvalidationRequest.OpenBatches"/> is
+    /// decremented by an <c>UPDATE … RETURNING</c>: its row lock makes concurrent settles of one request's
+    /// batches (on any number of workers) take turns, each seeing the count the one before left, so exactly
+    /// one of them sees 0. A write whose lease was lost changes nothing, the count included.
+    /// </summary>
+    private async Task<bool> SettleBatchAsync(
+        NotificationBatch batch,
+        Action<UpdateSettersBuilder<NotificationBatch>> outcome,
+        IReadOnlyList<string> batchFollowUps,
+        DateTimeOffset now,
+        DateTimeOffset? settlesAt,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await SettleAsync(batch, outcome, cancellationToken))
+        {
+            return false;
+        }
+
+        var jobs = batchFollowUps.Select(kind => new Job
+        {
+            Kind = kind,
+            CompanyId = batch.CompanyId,
+            RequestId = batch.RequestId,
+            BatchId = batch.Id,
+            CreatedAt = now,
+            NextAttemptAt = settlesAt ?? now,
+        }).ToList();
+        var requestId = batch.RequestId;
+        var open = await db.Database
+            .SqlQuery<int>($"UPDATE invalidation_requests SET open_batches = open_batches - 1 WHERE id = {requestId} RETURNING open_batches AS \"Value\"")
+            .ToListAsync(cancellationToken);
+        if (open is [0])
+        {
+            jobs.AddRange(await RequestFollowUpsAsync(batch, now, settlesAt, cancellationToken));
+        }
+
+        if (jobs.Count > 0)
+        {
+            db.Jobs.AddRange(jobs);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (jobs.Count > 0)
+        {
+            jobSignal.Pulse();
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="SettleBatchAsync"/> for a batch without follow-ups of its own, on PostgreSQL, as one statement
+    /// (one round trip, its own transaction), as the usual batch settled before requests had follow-ups: the
+    /// lease-guarded write, the decrement (whose row lock serialises concurrent settles of the request, each
+    /// re-reading the count the one before committed), and the callback job when the count reaches 0 and the
+    /// company has a callback URL. The job is due when the slowest CDN of the request expects its purge to
+    /// have spread; this batch's estimate is a parameter, as the statement cannot read its own write. (The other
+    /// batches' estimates are read in the statement's snapshot: a batch that settled in the same instant and
+    /// committed after this statement began is waited for by the row lock, but its estimate is not read.)
+    /// </summary>
+    private async Task<bool> SettleInOneStatementAsync(
+        NotificationBatch batch, string status, int attempt, DateTimeOffset? settlesAt, string? lastError, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (id, token, companyId) = (batch.Id, batch.LeaseToken, batch.CompanyId);
+        var (doneProviders, receipts, due) = (batch.DoneProviders, batch.Receipts, settlesAt ?? now);
+        var payload = CallbackPayload.Create(Guid.NewGuid());
+        // 0: the lease was lost and nothing was written; 1: settled; 2: settled, and the callback enqueued.
+        var outcome = await db.Database.SqlQuery<int>($"""
+            WITH settled AS (
+                UPDATE notification_batches
+                SET status = {status}, attempt = {attempt}, completed_at = {now}, settles_at = {settlesAt}, last_error = {lastError},
+                    unfinished_claims = 0, done_providers = {doneProviders}, receipts = {receipts},
+                    lease_token = NULL, lease_expires_at = NULL
+                WHERE id = {id} AND lease_token = {token}
+                RETURNING request_id),
+            request AS (
+                UPDATE invalidation_requests AS r SET open_batches = r.open_batches - 1
+                FROM settled WHERE r.id = settled.request_id
+                RETURNING r.id, r.open_batches),
+            callback AS (
+                INSERT INTO jobs (kind, company_id, request_id, payload, status, attempt, unfinished_claims, next_attempt_at, created_at)
+                SELECT {FollowUpKinds.Callback}, c.id, request.id, {payload}, {JobStatus.Pending}, 0, 0,
+                       GREATEST({due}, (SELECT max(b.settles_at) FROM notification_batches AS b WHERE b.request_id = request.id)), {now}
+                FROM request JOIN companies AS c ON c.id = {companyId}
+                WHERE request.open_batches = 0 AND c.callback_url IS NOT NULL
+                RETURNING id)
+            SELECT (SELECT count(*) FROM settled)::int + (SELECT count(*) FROM callback)::int AS "Value"
+            """).ToListAsync(cancellationToken);
+        if (outcome is [2])
+        {
+            jobSignal.Pulse();
+        }
+
+        return outcome is [> 0];
+    }
+
+    /// <summary>
+    /// What a request asks for once every batch has settled: a completion callback when its company has a
+    /// callback URL (read in the settling transaction). Due when the slowest CDN expects its purge to have spread.
+    /// </summary>
+    private async Task<List<Job>> RequestFollowUpsAsync(NotificationBatch batch, DateTimeOffset now, DateTimeOffset? settlesAt, CancellationToken cancellationToken)
+    {
+        var companyId = batch.CompanyId;
+        var requestId = batch.RequestId;
+        var hasCallback = await db.Companies.AnyAsync(c => c.Id == companyId && c.CallbackUrl != null, cancellationToken);
+        if (!hasCallback)
+        {
+            return [];
+        }
+
+        // Every other batch of the request committed before this write took the row lock, so this read sees them all.
+        var spread = await db.NotificationBatches
+            .Where(b => b.RequestId == requestId && b.SettlesAt != null)
+            .Select(b => b.SettlesAt!.Value)
+            .ToListAsync(cancellationToken);
+        var due = spread.Append(settlesAt ?? now).Append(now).Max();
+        return [new Job
+        {
+            Kind = FollowUpKinds.Callback,
+            CompanyId = companyId,
+            RequestId = requestId,
+            Payload = CallbackPayload.Create(Guid.NewGuid()),
+            CreatedAt = now,
+            NextAttemptAt = due,
+        }];
+    }
 
     /// <summary>
     /// Writes an attempt's outcome and gives up the lease, in one statement: what the providers did
