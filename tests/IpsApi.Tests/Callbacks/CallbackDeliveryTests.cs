@@ -27,7 +27,7 @@ public sealed class CallbackDeliveryTests
         await using var receiver = await CallbackReceiver.StartAsync();
         receiver.Answer(CallbackAnswer.Status(500, "busy"), CallbackAnswer.Status(500), CallbackAnswer.Silence(), CallbackAnswer.Status(204));
         await using var stack = await PurgeStack.StartAsync(FastRetries);
-        receiver.Secret = await SetCallbackAsync(stack, receiver.Url);
+        receiver.Secret = await stack.SetCallbackWithCliAsync(receiver.Url);
         var urls = Enumerable.Range(0, 250).Select(i => stack.Url($"img-{i}")).ToArray();
 
         var handle = (await stack.AcceptAsync(urls)).Handle;
@@ -71,7 +71,7 @@ public sealed class CallbackDeliveryTests
             : PurgeOutcome.Succeeded());
         var settings = new Dictionary<string, string?>(FastRetries) { ["Purge:Origin"] = "log", ["Purge:Cdn"] = "cdn-script" };
         await using var stack = await PurgeStack.StartAsync(settings, cdn);
-        receiver.Secret = await SetCallbackAsync(stack, receiver.Url);
+        receiver.Secret = await stack.SetCallbackWithCliAsync(receiver.Url);
         var urls = Enumerable.Range(0, 100).Select(i => stack.Url($"good-{i}")).Concat(Enumerable.Range(0, 3).Select(i => stack.Url($"bad-{i}"))).ToArray();
 
         var handle = (await stack.AcceptAsync(urls)).Handle;
@@ -95,7 +95,7 @@ public sealed class CallbackDeliveryTests
         await using var receiver = await CallbackReceiver.StartAsync();
         receiver.Answer(CallbackAnswer.Status(410, "no such hook"));
         await using var stack = await PurgeStack.StartAsync(FastRetries);
-        receiver.Secret = await SetCallbackAsync(stack, receiver.Url);
+        receiver.Secret = await stack.SetCallbackWithCliAsync(receiver.Url);
 
         await stack.AcceptAsync(stack.Url("a"));
         await receiver.NextAsync();
@@ -114,7 +114,7 @@ public sealed class CallbackDeliveryTests
         receiver.Answer(CallbackAnswer.Status(503, retryAfterSeconds: 1), CallbackAnswer.Status(200));
         var settings = new Dictionary<string, string?>(FastRetries) { ["Callbacks:RetryMaxDelay"] = "00:00:05" };
         await using var stack = await PurgeStack.StartAsync(settings);
-        receiver.Secret = await SetCallbackAsync(stack, receiver.Url);
+        receiver.Secret = await stack.SetCallbackWithCliAsync(receiver.Url);
 
         await stack.AcceptAsync(stack.Url("a"));
         var first = await receiver.NextAsync();
@@ -122,21 +122,6 @@ public sealed class CallbackDeliveryTests
 
         Assert.True(second.At - first.At >= TimeSpan.FromSeconds(1), $"retried after {(second.At - first.At).TotalMilliseconds} ms");
         Assert.Equal("delivered: HTTP 200", (await WaitForCallbackJobAsync(stack, JobStatus.Done)).Result);
-    }
-
-    /// <summary>Sets the company's callback with the real command, on the stack's database; returns the secret it printed.</summary>
-    private static async Task<string> SetCallbackAsync(PurgeStack stack, Uri url)
-    {
-        using var cli = new IpsApiProcess(new Dictionary<string, string?>
-        {
-            ["Database__Provider"] = "Postgres",
-            ["ConnectionStrings__IpsApi"] = stack.ConnectionString,
-        });
-        var (exitCode, output, error) = await cli.RunAsync(null, "company", "callback", stack.Company.Handle, "--url", url.ToString());
-        Assert.True(exitCode == 0, error);
-        var secret = output.TrimEnd().Split('\n')[^1];
-        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
-        return secret;
     }
 
     private static (int Urls, int Success, int Error) Counts(JsonElement root)

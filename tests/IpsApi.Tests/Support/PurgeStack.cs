@@ -84,6 +84,21 @@ public sealed class PurgeStack : IAsyncDisposable
 
     public string Url(string path) => PostgresServerFixture.Url(Company, path);
 
+    /// <summary>Sets the company's callback with the real <c>ipsapi company callback</c> command on this database; returns the secret it printed.</summary>
+    public async Task<string> SetCallbackWithCliAsync(Uri url)
+    {
+        using var cli = new IpsApiProcess(new Dictionary<string, string?>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__IpsApi"] = connectionString,
+        });
+        var (exitCode, output, error) = await cli.RunAsync(null, "company", "callback", Company.Handle, "--url", url.ToString());
+        Assert.True(exitCode == 0, error);
+        var secret = output.TrimEnd().Split('\n')[^1];
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        return secret;
+    }
+
     public async Task<SoapReply> AcceptAsync(params string[] urls)
     {
         var reply = await Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(Admin), Company.Handle, urls));
