@@ -9,32 +9,14 @@ namespace IpsApi.Tests.Varnish;
 /// variant of its path on a real varnishd, and nothing else; with it off, or for a URL with a query string, only
 /// the exact object goes.
 /// </summary>
-public sealed class AllVariantsTests : IAsyncLifetime
+public sealed class AllVariantsTests : CachedOriginTest
 {
-    private CountingOrigin origin = null!;
-    private VarnishInstance varnish = null!;
-    private HttpClient http = null!;
-
-    public async Task InitializeAsync()
-    {
-        origin = await CountingOrigin.StartAsync();
-        varnish = await VarnishInstance.StartAsync(origin.Port);
-        http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{varnish.Port}") };
-    }
-
-    public async Task DisposeAsync()
-    {
-        http.Dispose();
-        await varnish.DisposeAsync();
-        await origin.DisposeAsync();
-    }
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task PurgeOfAPath_ClearsItsQueryVariantsOnlyWhenTheCompanyAsks_NeverLookAlikesOrOtherCompanies(bool allVariants)
     {
-        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?> { ["Purge:Varnish:Nodes:0"] = $"http://127.0.0.1:{varnish.Port}" });
+        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?> { ["Purge:Varnish:Nodes:0"] = $"http://127.0.0.1:{Varnish.Port}" });
         var acme = await CompanyAsync(stack, "Acme", allVariants);
         await CompanyAsync(stack, "Other", allVariants);
         const string shoe = "/is/image/Acme/shoe";
@@ -52,7 +34,7 @@ public sealed class AllVariantsTests : IAsyncLifetime
         {
             await GetAsync(host, path);
             await GetAsync(host, path);
-            Assert.Equal(1, origin.Fetches(host + path));
+            Assert.Equal(1, Origin.Fetches(host + path));
         }
 
         await AcceptAndWaitAsync(stack, acme, $"https://acme.images.test{shoe}");
@@ -61,15 +43,15 @@ public sealed class AllVariantsTests : IAsyncLifetime
             await GetAsync(host, path);
         }
 
-        Assert.Equal(2, origin.Fetches("acme.images.test" + shoe));
-        Assert.All(variants.Skip(1), v => Assert.True(origin.Fetches(v.Host + v.Path) == (allVariants ? 2 : 1), $"{v.Path}: fetched {origin.Fetches(v.Host + v.Path)} times"));
-        Assert.All(lookAlikes, v => Assert.True(origin.Fetches(v.Host + v.Path) == 1, $"{v.Host}{v.Path} was evicted too"));
+        Assert.Equal(2, Origin.Fetches("acme.images.test" + shoe));
+        Assert.All(variants.Skip(1), v => Assert.True(Origin.Fetches(v.Host + v.Path) == (allVariants ? 2 : 1), $"{v.Path}: fetched {Origin.Fetches(v.Host + v.Path)} times"));
+        Assert.All(lookAlikes, v => Assert.True(Origin.Fetches(v.Host + v.Path) == 1, $"{v.Host}{v.Path} was evicted too"));
     }
 
     [Fact]
     public async Task AllVariantsOn_UrlWithAQueryString_ClearsExactlyThatVariant()
     {
-        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?> { ["Purge:Varnish:Nodes:0"] = $"http://127.0.0.1:{varnish.Port}" });
+        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?> { ["Purge:Varnish:Nodes:0"] = $"http://127.0.0.1:{Varnish.Port}" });
         var acme = await CompanyAsync(stack, "Acme", allVariants: true);
         string[] paths = ["/is/image/Acme/shoe", "/is/image/Acme/shoe?$PLP$", "/is/image/Acme/shoe?wid=300"];
         foreach (var path in paths)
@@ -83,7 +65,7 @@ public sealed class AllVariantsTests : IAsyncLifetime
             await GetAsync("acme.images.test", path);
         }
 
-        Assert.Equal([1, 2, 1], paths.Select(p => origin.Fetches("acme.images.test" + p)));
+        Assert.Equal([1, 2, 1], paths.Select(p => Origin.Fetches("acme.images.test" + p)));
     }
 
     private static async Task<Company> CompanyAsync(PurgeStack stack, string root, bool allVariants)
@@ -110,9 +92,9 @@ public sealed class AllVariantsTests : IAsyncLifetime
 
     private async Task GetAsync(string host, string pathAndQuery)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(http.BaseAddress + pathAndQuery[1..], AsWritten));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Http.BaseAddress + pathAndQuery[1..], AsWritten));
         request.Headers.Host = host;
-        using var response = await http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 }

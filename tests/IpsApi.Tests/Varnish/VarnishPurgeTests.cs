@@ -6,30 +6,12 @@ namespace IpsApi.Tests.Varnish;
 /// From a SOAP call to a real varnishd: the object is gone from the cache once the status says
 /// Done, and only that object.
 /// </summary>
-public sealed class VarnishPurgeTests : IAsyncLifetime
+public sealed class VarnishPurgeTests : CachedOriginTest
 {
-    private CountingOrigin origin = null!;
-    private VarnishInstance varnish = null!;
-    private HttpClient http = null!;
-
-    public async Task InitializeAsync()
-    {
-        origin = await CountingOrigin.StartAsync();
-        varnish = await VarnishInstance.StartAsync(origin.Port);
-        http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{varnish.Port}") };
-    }
-
-    public async Task DisposeAsync()
-    {
-        http.Dispose();
-        await varnish.DisposeAsync();
-        await origin.DisposeAsync();
-    }
-
     [Fact]
     public async Task Invalidate_CachedObject_IsFetchedAgainAfterDone_OtherUrlAndQueryVariantStayCached()
     {
-        await using var stack = await PurgeStack.StartAsync(Nodes(varnish.Port));
+        await using var stack = await PurgeStack.StartAsync(Nodes(Varnish.Port));
         var (host, root) = (stack.Company.PublishHosts[0], stack.Company.RootId);
         string[] paths = [$"/is/image/{root}/shoe", $"/is/image/{root}/shoe?$thumb$", $"/is/image/{root}/hat"];
         foreach (var path in paths.Concat(paths))
@@ -37,7 +19,7 @@ public sealed class VarnishPurgeTests : IAsyncLifetime
             await GetAsync(host, path);
         }
 
-        Assert.All(paths, path => Assert.Equal(1, origin.Fetches(host + path)));
+        Assert.All(paths, path => Assert.Equal(1, Origin.Fetches(host + path)));
 
         var handle = (await stack.AcceptAsync($"https://{host}{paths[0]}")).Handle;
         var (done, seen) = await stack.WaitForStatusAsync(handle, "Done");
@@ -48,9 +30,9 @@ public sealed class VarnishPurgeTests : IAsyncLifetime
 
         Assert.Equal("1", done.Value("successCount"));
         Assert.DoesNotContain("ERROR", seen);
-        Assert.Equal(2, origin.Fetches(host + paths[0]));
-        Assert.Equal(1, origin.Fetches(host + paths[1]));
-        Assert.Equal(1, origin.Fetches(host + paths[2]));
+        Assert.Equal(2, Origin.Fetches(host + paths[0]));
+        Assert.Equal(1, Origin.Fetches(host + paths[1]));
+        Assert.Equal(1, Origin.Fetches(host + paths[2]));
     }
 
     [Theory]
@@ -58,7 +40,7 @@ public sealed class VarnishPurgeTests : IAsyncLifetime
     [InlineData("Ban")]
     public async Task UrlWithEscapesUpperCaseHostOrDefaultPort_IsDoneOnlyOnceTheObjectABrowserRequestsIsEvicted(string mode)
     {
-        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?>(Nodes(varnish.Port)) { ["Purge:Varnish:Mode"] = mode });
+        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?>(Nodes(Varnish.Port)) { ["Purge:Varnish:Mode"] = mode });
         var (host, root) = (stack.Company.PublishHosts[0], stack.Company.RootId);
 
         // (URL as a client submits it, the path a browser requests for it, a look-alike object that must stay
@@ -78,7 +60,7 @@ public sealed class VarnishPurgeTests : IAsyncLifetime
             await GetAsync(host, path);
         }
 
-        Assert.All(forms, f => Assert.Equal(1, origin.Fetches(host + f.Path)));
+        Assert.All(forms, f => Assert.Equal(1, Origin.Fetches(host + f.Path)));
 
         var handle = (await stack.AcceptAsync([.. forms.Select(f => f.Url)])).Handle;
         var (done, _) = await stack.WaitForStatusAsync(handle, "Done");
@@ -89,14 +71,14 @@ public sealed class VarnishPurgeTests : IAsyncLifetime
         }
 
         Assert.Equal(forms.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), done.Value("successCount"));
-        Assert.All(forms, f => Assert.True(origin.Fetches(host + f.Path) == 2, $"{f.Url}: the object a browser requests as {f.Path} was not evicted"));
-        Assert.All(forms, f => Assert.True(origin.Fetches(host + f.Sibling) == 1, $"{f.Url}: {f.Sibling} was evicted too"));
+        Assert.All(forms, f => Assert.True(Origin.Fetches(host + f.Path) == 2, $"{f.Url}: the object a browser requests as {f.Path} was not evicted"));
+        Assert.All(forms, f => Assert.True(Origin.Fetches(host + f.Sibling) == 1, $"{f.Url}: {f.Sibling} was evicted too"));
     }
 
     [Fact]
     public async Task BanMode_PurgesEveryQueryVariantOfThePath_NotItsPrefixSibling()
     {
-        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?>(Nodes(varnish.Port)) { ["Purge:Varnish:Mode"] = "Ban" });
+        await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?>(Nodes(Varnish.Port)) { ["Purge:Varnish:Mode"] = "Ban" });
         var (host, root) = (stack.Company.PublishHosts[0], stack.Company.RootId);
         string[] variants = [$"/is/image/{root}/boot", $"/is/image/{root}/boot?$thumb$", $"/is/image/{root}/boot?wid=200"];
         var sibling = $"/is/image/{root}/boots";
@@ -112,28 +94,28 @@ public sealed class VarnishPurgeTests : IAsyncLifetime
             await GetAsync(host, path);
         }
 
-        Assert.All(variants, path => Assert.Equal(2, origin.Fetches(host + path)));
-        Assert.Equal(1, origin.Fetches(host + sibling));
+        Assert.All(variants, path => Assert.Equal(2, Origin.Fetches(host + path)));
+        Assert.Equal(1, Origin.Fetches(host + sibling));
     }
 
     [Fact]
     public async Task NodeWhoseVclDoesNotHandlePurge_FailsTheBatch_InsteadOfClaimingDone()
     {
         // The origin answers any method with 200 OK, as a backend does when Varnish pipes an unhandled PURGE to it.
-        await using var stack = await PurgeStack.StartAsync(Nodes(origin.Port));
+        await using var stack = await PurgeStack.StartAsync(Nodes(Origin.Port));
         var url = stack.Url("piped");
         var handle = (await stack.AcceptAsync(url)).Handle;
 
         var (failed, seen) = await stack.WaitForStatusAsync(handle, "ERROR");
 
         Assert.DoesNotContain("Done", seen);
-        Assert.Contains($"<code>200</code><reason>varnish: {url}: 127.0.0.1:{origin.Port} answered 200 OK instead of Purged: its VCL does not handle PURGE", failed.Body, StringComparison.Ordinal);
+        Assert.Contains($"<code>200</code><reason>varnish: {url}: 127.0.0.1:{Origin.Port} answered 200 OK instead of Purged: its VCL does not handle PURGE", failed.Body, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task NodeUnreachableForAWhile_IsRetried_DoneOnlyOnceItIsBack()
     {
-        var port = varnish.Port;
+        var port = Varnish.Port;
         await using var stack = await PurgeStack.StartAsync(new Dictionary<string, string?>(Nodes(port))
         {
             ["Purge:MaxAttempts"] = "100",
@@ -141,7 +123,7 @@ public sealed class VarnishPurgeTests : IAsyncLifetime
         });
         var (host, root) = (stack.Company.PublishHosts[0], stack.Company.RootId);
         var path = $"/is/image/{root}/outage";
-        await varnish.DisposeAsync();
+        await Varnish.DisposeAsync();
 
         var handle = (await stack.AcceptAsync($"https://{host}{path}")).Handle;
         var (retrying, _) = await stack.WaitForAsync(handle, r => r.Value("warningCount") == "1");
@@ -154,7 +136,7 @@ public sealed class VarnishPurgeTests : IAsyncLifetime
             await Task.Delay(150);
         }
 
-        varnish = await VarnishInstance.StartAsync(origin.Port, port: port);
+        Varnish = await VarnishInstance.StartAsync(Origin.Port, port: port);
         var (done, _) = await stack.WaitForStatusAsync(handle, "Done");
 
         Assert.All(seenWhileDown, status => Assert.Equal("FlushingOrigin", status));
@@ -168,9 +150,9 @@ public sealed class VarnishPurgeTests : IAsyncLifetime
     /// <summary>A GET as a browser sends it: <c>Host</c> lower case without a default port, the path not re-encoded.</summary>
     private async Task GetAsync(string host, string pathAndQuery)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(http.BaseAddress + pathAndQuery[1..], AsWritten));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Http.BaseAddress + pathAndQuery[1..], AsWritten));
         request.Headers.Host = host;
-        using var response = await http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 }

@@ -4,33 +4,15 @@ using IpsApi.Tests.Support;
 namespace IpsApi.Tests.Varnish;
 
 /// <summary>deploy/varnish/default.vcl on a real varnishd: PURGE removes exactly one object, BAN every match, both only from the ACL.</summary>
-public sealed class VarnishVclTests : IAsyncLifetime
+public sealed class VarnishVclTests : CachedOriginTest
 {
     private const string Host = "images.vcl.test";
-    private CountingOrigin origin = null!;
-    private VarnishInstance varnish = null!;
-    private HttpClient http = null!;
-
-    public async Task InitializeAsync()
-    {
-        origin = await CountingOrigin.StartAsync();
-        varnish = await VarnishInstance.StartAsync(origin.Port);
-        http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{varnish.Port}") };
-    }
-
-    public async Task DisposeAsync()
-    {
-        http.Dispose();
-        await varnish.DisposeAsync();
-        await origin.DisposeAsync();
-    }
-
     [Fact]
     public async Task Get_IsCached()
     {
         await GetAsync("/is/image/Root/cached");
         await GetAsync("/is/image/Root/cached");
-        Assert.Equal(1, origin.Fetches(Host + "/is/image/Root/cached"));
+        Assert.Equal(1, Origin.Fetches(Host + "/is/image/Root/cached"));
     }
 
     [Fact]
@@ -48,9 +30,9 @@ public sealed class VarnishVclTests : IAsyncLifetime
         }
 
         Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
-        Assert.Equal(2, origin.Fetches(Host + "/is/image/Root/shoe"));
-        Assert.Equal(1, origin.Fetches(Host + "/is/image/Root/shoe?$thumb$"));
-        Assert.Equal(1, origin.Fetches(Host + "/is/image/Root/hat"));
+        Assert.Equal(2, Origin.Fetches(Host + "/is/image/Root/shoe"));
+        Assert.Equal(1, Origin.Fetches(Host + "/is/image/Root/shoe?$thumb$"));
+        Assert.Equal(1, Origin.Fetches(Host + "/is/image/Root/hat"));
     }
 
     [Fact]
@@ -61,7 +43,7 @@ public sealed class VarnishVclTests : IAsyncLifetime
         await GetAsync("/is/image/Root/hosted");
 
         Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
-        Assert.Equal(1, origin.Fetches(Host + "/is/image/Root/hosted"));
+        Assert.Equal(1, Origin.Fetches(Host + "/is/image/Root/hosted"));
     }
 
     [Fact]
@@ -79,9 +61,9 @@ public sealed class VarnishVclTests : IAsyncLifetime
         }
 
         Assert.Equal(HttpStatusCode.OK, ban.StatusCode);
-        Assert.Equal(2, origin.Fetches(Host + "/is/image/Root/bag"));
-        Assert.Equal(2, origin.Fetches(Host + "/is/image/Root/bag?$thumb$"));
-        Assert.Equal(1, origin.Fetches(Host + "/is/image/Root/bags"));
+        Assert.Equal(2, Origin.Fetches(Host + "/is/image/Root/bag"));
+        Assert.Equal(2, Origin.Fetches(Host + "/is/image/Root/bag?$thumb$"));
+        Assert.Equal(1, Origin.Fetches(Host + "/is/image/Root/bags"));
     }
 
     [Fact]
@@ -94,7 +76,7 @@ public sealed class VarnishVclTests : IAsyncLifetime
     [Fact]
     public async Task PurgeAndBan_FromOutsideTheAcl_Are403AndPurgeNothing()
     {
-        await using var strict = await VarnishInstance.StartAsync(origin.Port, purgerAcl: "192.0.2.1");
+        await using var strict = await VarnishInstance.StartAsync(Origin.Port, purgerAcl: "192.0.2.1");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{strict.Port}") };
         using var get = new HttpRequestMessage(HttpMethod.Get, "/is/image/Root/guarded") { Headers = { Host = Host } };
         await client.SendAsync(get);
@@ -108,7 +90,7 @@ public sealed class VarnishVclTests : IAsyncLifetime
         await client.SendAsync(again);
 
         Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (purged.StatusCode, banned.StatusCode));
-        Assert.Equal(1, origin.Fetches(Host + "/is/image/Root/guarded"));
+        Assert.Equal(1, Origin.Fetches(Host + "/is/image/Root/guarded"));
     }
 
     private async Task GetAsync(string pathAndQuery)
@@ -127,7 +109,7 @@ public sealed class VarnishVclTests : IAsyncLifetime
             request.Headers.Add("X-Ban-Url", banUrl);
         }
 
-        var response = await http.SendAsync(request);
+        var response = await Http.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;
     }
