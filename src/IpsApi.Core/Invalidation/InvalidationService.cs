@@ -20,7 +20,9 @@ public sealed partial class InvalidationService(
     QueueSignal signal,
     IOptions<InvalidationOptions> options,
     TimeProvider clock,
-    ILogger<InvalidationService> logger)
+    ILogger<InvalidationService> logger,
+    PurgeRouting routing,
+    IEnumerable<IPurgeProvider> providers)
 {
     private readonly InvalidationOptions options = options.Value;
 
@@ -101,6 +103,71 @@ public sealed partial class InvalidationService(
     {
         var (_, distinct, _) = await CheckAsync(caller, command, cancellationToken);
         return [.. distinct.Select(target => target.Url)];
+    }
+
+    /// <summary>
+    /// A purge of the company's whole cache on every tier of its route (scope <c>all</c>), for <c>IpsAdmin</c> and the
+    /// company's <c>IpsCompanyAdmin</c>s. Refused with nothing stored when a provider on the route lacks what it needs
+    /// (the fault names the setting); otherwise stored like any request, with its audit record, as one batch
+    /// without URLs that the workers take through the tiers.
+    /// </summary>
+    public async Task<InvalidationAccepted> PurgeAllAsync(Caller caller, string? companyHandle, CancellationToken cancellationToken)
+    {
+        CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
+        var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, companyHandle, cancellationToken);
+        var byName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var refusals = routing.For(company)
+            .SelectMany(tier => tier.Providers)
+            .Select(name => byName[name].WholeCacheRefusal(company))
+            .OfType<string>()
+            .ToList();
+        if (refusals.Count > 0)
+        {
+            throw new IpsFaultException(IpsFault.InvalidParameter(
+                $"The whole cache of company {company.Handle} cannot be purged, so nothing was stored: {string.Join("; ", refusals)}."));
+        }
+
+        var now = clock.GetUtcNow();
+        var request = new InvalidationRequest
+        {
+            CompanyId = company.Id,
+            Token = InvalidationHandle.NewToken(),
+            UrlCount = 0,
+            EstimatedSeconds = await estimator.EstimateAsync(company, 0, cancellationToken),
+            CreatedAt = now,
+            UserId = caller.User.StoredId,
+            SubmittedBy = caller.User.Email,
+            Scope = InvalidationScopes.All,
+            OpenBatches = 1,
+        };
+        request.Batches.Add(new NotificationBatch { CompanyId = company.Id, Sequence = 0, UrlCount = 0, NextAttemptAt = now });
+        db.InvalidationRequests.Add(request);
+        db.AuditRecords.Add(new AuditRecord
+        {
+            Request = request,
+            UserId = caller.User.StoredId,
+            UserEmail = caller.User.Email,
+            At = now,
+            AppName = Clip(caller.AppName, 200),
+            AppVersion = Clip(caller.AppVersion, 100),
+            ClientAddress = Clip(caller.ClientAddress, 64),
+        });
+
+        // Request, batch and audit record commit together or not at all, as in AcceptAsync.
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && StoreFailure.OutcomeUnknown(e))
+        {
+            LogPurgeAllOutcomeUnknown(logger, e, company.Handle);
+            signal.Announce();
+            throw new IpsFaultException(IpsFault.OutcomeUnknown());
+        }
+
+        signal.Announce();
+        LogPurgeAllAccepted(logger, company.Handle, company.RootId, request.Id, caller.User.Email);
+        return new InvalidationAccepted(request.Handle, request.EstimatedSeconds, 0);
     }
 
     /// <summary>Role, company, URLs and addresses: a request that passes these is stored whole; one that fails any gets its fault.</summary>
@@ -198,6 +265,14 @@ public sealed partial class InvalidationService(
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error,
         Message = "The store stopped answering while saving a request of {UrlCount} URLs for {Root}; it may have been stored. Answered with fault 30000 saying so")]
     private static partial void LogOutcomeUnknown(ILogger logger, Exception exception, string root, int urlCount);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error,
+        Message = "The store stopped answering while saving a purge of the whole cache of company {Company}; it may have been stored. Answered with fault 30000 saying so")]
+    private static partial void LogPurgeAllOutcomeUnknown(ILogger logger, Exception exception, string company);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information,
+        Message = "Purge of the whole cache of company {Company} (root {Root}) accepted as request {RequestId}, submitted by {SubmittedBy}")]
+    private static partial void LogPurgeAllAccepted(ILogger logger, string company, string root, long requestId, string submittedBy);
 
     private sealed record BatchState(string Status, int UrlCount, string? LastError, Guid? LeaseToken, DateTimeOffset NextAttemptAt, DateTimeOffset? SettlesAt);
 
