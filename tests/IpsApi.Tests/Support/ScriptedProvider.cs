@@ -23,6 +23,9 @@ public sealed class ScriptedProvider(string name, params Func<IReadOnlyList<Purg
     /// <summary>How long each call takes before it answers.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Each call answers only once this has completed: lets a test hold a batch in a tier until it has seen it there.</summary>
+    public Task Gate { get; set; } = Task.CompletedTask;
+
     public IReadOnlyList<IReadOnlyList<string>> Calls => [.. calls];
 
     public int CallCount => calls.Count;
@@ -63,6 +66,7 @@ public sealed class ScriptedProvider(string name, params Func<IReadOnlyList<Purg
             await Task.Delay(Delay, cancellationToken);
         }
 
+        await Gate.WaitAsync(cancellationToken);
         return script[step]([]);
     }
 }
