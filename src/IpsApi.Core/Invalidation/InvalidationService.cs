@@ -22,7 +22,9 @@ public sealed partial class InvalidationService(
     UsageRules usage,
     IOptions<InvalidationOptions> options,
     TimeProvider clock,
-    ILogger<InvalidationService> logger)
+    ILogger<InvalidationService> logger,
+    PurgeRouting routing,
+    IEnumerable<IPurgeProvider> providers)
 {
     private readonly InvalidationOptions options = options.Value;
 
@@ -63,29 +65,27 @@ public sealed partial class InvalidationService(
         }
 
         request.OpenBatches = request.Batches.Count;
-        var audit = new AuditRecord
-        {
-            Request = request,
-            UserId = caller.User.StoredId,
-            UserEmail = caller.User.Email,
-            At = now,
-            AppName = Clip(caller.AppName, 200),
-            AppVersion = Clip(caller.AppVersion, 100),
-            ClientAddress = Clip(caller.ClientAddress, 64),
-        };
+        await StoreAsync(company, request, Audited(Audit(caller, AuditActions.Submit, null, now), request), distinct.Count, now, cancellationToken);
+        return new InvalidationAccepted(request.Handle, request.EstimatedSeconds, request.UrlCount);
+    }
 
+    /// <summary>
+    /// Stores a new request with its batches and audit record in one transaction and wakes the workers. For a
+    /// company with usage limits the count and the insert share a transaction serialised per company: the last
+    /// request a limit allows is let through by one accept only, on whichever node; a refusal rolls back with
+    /// nothing added. On SQLite that is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken
+    /// before the count, so no other writer slips in between.
+    /// </summary>
+    private async Task StoreAsync(Company company, InvalidationRequest request, AuditRecord audit, int urlCount, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         // The entities are only added, so there are no changes to detect.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
             if (UsageRules.HasLimits(company))
             {
-                // Counted and stored in one transaction, serialised per company: the last request a limit
-                // allows is let through by one accept only, on whichever node. A refusal rolls back with nothing added.
-                // On SQLite this is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken before
-                // the count, so no other writer slips in between.
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                await usage.EnforceAsync(company, distinct.Count, now, cancellationToken);
+                await usage.EnforceAsync(company, urlCount, now, cancellationToken);
 
                 // A failed save rolls the whole transaction back: a savepoint would only cost two round trips.
                 db.Database.AutoSavepointsEnabled = false;
@@ -104,14 +104,27 @@ public sealed partial class InvalidationService(
         {
             // "Not carried out" would be a lie when the commit may have landed; the caller is told the truth,
             // and the workers purge the request if it was stored.
-            LogOutcomeUnknown(logger, e, company.RootId, distinct.Count);
+            LogOutcomeUnknown(logger, e, company.RootId, request.Scope, urlCount);
             signal.Announce();
             throw new IpsFaultException(IpsFault.OutcomeUnknown());
         }
 
         signal.Announce();
-        return new InvalidationAccepted(request.Handle, request.EstimatedSeconds, request.UrlCount);
     }
+
+    /// <summary>The audit record of <paramref name="action"/> on a request: set its <see cref="AuditRecord.Request"/> (a new one) or its id.</summary>
+    private static AuditRecord Audit(Caller caller, string action, string? detail, DateTimeOffset now) => new()
+    {
+        Action = action,
+        Detail = detail,
+        UserId = caller.User.StoredId,
+        UserEmail = caller.User.Email,
+        At = now,
+        AppName = Clip(caller.AppName, 200),
+        AppVersion = Clip(caller.AppVersion, 100),
+        ClientAddress = Clip(caller.ClientAddress, 64),
+    };
+
 
     /// <summary>
     /// The checks of <see cref="AcceptAsync"/> without storing anything: the URLs that would be submitted
@@ -121,6 +134,49 @@ public sealed partial class InvalidationService(
     {
         var (_, distinct, _) = await CheckAsync(caller, command, cancellationToken);
         return [.. distinct.Select(target => target.Url)];
+    }
+
+    /// <summary>
+    /// A purge of the company's whole cache on every tier of its route (scope <c>all</c>), for <c>IpsAdmin</c> and the
+    /// company's <c>IpsCompanyAdmin</c>s. Refused with nothing stored when a provider on the route lacks what it needs
+    /// (the fault names the setting); otherwise stored like any request, with its audit record, as one batch
+    /// without URLs that the workers take through the tiers.
+    /// </summary>
+    public async Task<InvalidationAccepted> PurgeAllAsync(Caller caller, string? companyHandle, CancellationToken cancellationToken)
+    {
+        CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
+        var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, companyHandle, cancellationToken);
+        // Switched off means every invalidation, this one too; it counts as a request, not as URLs.
+        usage.RequireSwitchedOn(company, 0);
+        var byName = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var refusals = routing.For(company)
+            .SelectMany(tier => tier.Providers)
+            .Select(name => byName[name].WholeCacheRefusal(company))
+            .OfType<string>()
+            .ToList();
+        if (refusals.Count > 0)
+        {
+            throw new IpsFaultException(IpsFault.InvalidParameter(
+                $"The whole cache of company {company.Handle} cannot be purged, so nothing was stored: {string.Join("; ", refusals)}."));
+        }
+
+        var now = clock.GetUtcNow();
+        var request = new InvalidationRequest
+        {
+            CompanyId = company.Id,
+            Token = InvalidationHandle.NewToken(),
+            UrlCount = 0,
+            EstimatedSeconds = await estimator.EstimateAsync(company, 0, cancellationToken),
+            CreatedAt = now,
+            UserId = caller.User.StoredId,
+            SubmittedBy = caller.User.Email,
+            Scope = InvalidationScopes.All,
+            OpenBatches = 1,
+        };
+        request.Batches.Add(new NotificationBatch { CompanyId = company.Id, Sequence = 0, UrlCount = 0, NextAttemptAt = now });
+        await StoreAsync(company, request, Audited(Audit(caller, AuditActions.Submit, null, now), request), 0, now, cancellationToken);
+        LogPurgeAllAccepted(logger, company.Handle, company.RootId, request.Id, caller.User.Email);
+        return new InvalidationAccepted(request.Handle, request.EstimatedSeconds, 0);
     }
 
     /// <summary>Role, company, URLs and addresses: a request that passes these is stored whole; one that fails any gets its fault.</summary>
@@ -150,6 +206,12 @@ public sealed partial class InvalidationService(
         }
 
         return (company, distinct, CheckEmails(command.EmailOthers ?? []));
+    }
+
+    private static AuditRecord Audited(AuditRecord audit, InvalidationRequest request)
+    {
+        audit.Request = request;
+        return audit;
     }
 
     private void Store(InvalidationRequest request, AuditRecord audit)
@@ -253,18 +315,9 @@ public sealed partial class InvalidationService(
 
         await db.InvalidationRequests.Where(r => r.Id == requestId)
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.OpenBatches, r => r.OpenBatches + batches), cancellationToken);
-        db.AuditRecords.Add(new AuditRecord
-        {
-            RequestId = requestId,
-            Action = AuditActions.Retry,
-            Detail = $"{batches} failed batch(es), {urls} URL(s)",
-            UserId = caller.User.StoredId,
-            UserEmail = caller.User.Email,
-            At = now,
-            AppName = Clip(caller.AppName, 200),
-            AppVersion = Clip(caller.AppVersion, 100),
-            ClientAddress = Clip(caller.ClientAddress, 64),
-        });
+        var retry = Audit(caller, AuditActions.Retry, $"{batches} failed batch(es), {urls} URL(s)", now);
+        retry.RequestId = requestId;
+        db.AuditRecords.Add(retry);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.Announce();
@@ -298,8 +351,13 @@ public sealed partial class InvalidationService(
     }
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error,
-        Message = "The store stopped answering while saving a request of {UrlCount} URLs for {Root}; it may have been stored. Answered with fault 30000 saying so")]
-    private static partial void LogOutcomeUnknown(ILogger logger, Exception exception, string root, int urlCount);
+        Message = "The store stopped answering while saving a request of {UrlCount} URLs (scope {Scope}) for {Root}; it may have been stored. Answered with fault 30000 saying so")]
+    private static partial void LogOutcomeUnknown(ILogger logger, Exception exception, string root, string scope, int urlCount);
+
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information,
+        Message = "Purge of the whole cache of company {Company} (root {Root}) accepted as request {RequestId}, submitted by {SubmittedBy}")]
+    private static partial void LogPurgeAllAccepted(ILogger logger, string company, string root, long requestId, string submittedBy);
 
     private sealed record BatchState(string Status, int UrlCount, string? LastError, Guid? LeaseToken, DateTimeOffset NextAttemptAt, DateTimeOffset? SettlesAt);
 

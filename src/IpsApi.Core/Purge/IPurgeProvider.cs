@@ -1,3 +1,5 @@
+using IpsApi.Core.Companies;
+
 namespace IpsApi.Core.Purge;
 
 /// <summary>
@@ -19,4 +21,18 @@ public interface IPurgeProvider
     /// exception means a bug or cancellation, and the queue treats it as a transient failure.
     /// </summary>
     Task<PurgeOutcome> PurgeAsync(IReadOnlyList<PurgeTarget> targets, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Why this provider cannot purge <paramref name="company"/>'s whole cache, naming the setting that is
+    /// missing; null when it can. Asked when a purge of scope <c>all</c> is submitted, so that one the
+    /// provider could not carry out is refused before anything is stored.
+    /// </summary>
+    string? WholeCacheRefusal(Company company);
+
+    /// <summary>
+    /// Purges every object of <paramref name="company"/> this provider caches, and nothing of other
+    /// companies (scope <c>all</c>). Failures are named by <see cref="WholeCache.Subject"/>; like
+    /// <see cref="PurgeAsync"/> it must be safe to repeat.
+    /// </summary>
+    Task<PurgeOutcome> PurgeWholeCacheAsync(Company company, CancellationToken cancellationToken);
 }

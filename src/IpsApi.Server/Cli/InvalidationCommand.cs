@@ -11,9 +11,10 @@ using IpsApi.Core.Users;
 namespace IpsApi.Server.Cli;
 
 /// <summary>
-/// <c>ipsapi invalidation add|list|show</c>: the invalidation log at the server's command line. <c>add</c>
-/// follows the rules of the SOAP call (all or nothing, the company's root, at most 1000 URLs); the purge is
-/// done by the workers of a running <c>serve</c> or <c>worker</c> on the same store.
+/// <c>ipsapi invalidation add|purge-all|list|show</c>: the invalidation log at the server's command line. <c>add</c>
+/// follows the rules of the SOAP call (all or nothing, the company's root, at most 1000 URLs); <c>purge-all</c>
+/// purges a company's whole cache; the purge is done by the workers of a running <c>serve</c> or <c>worker</c>
+/// on the same store.
 /// </summary>
 internal static class InvalidationCommand
 {
@@ -30,6 +31,7 @@ internal static class InvalidationCommand
     {
         var command = new Command("invalidation", "Submit invalidations and read the invalidation log.");
         command.Subcommands.Add(Add());
+        command.Subcommands.Add(PurgeAll());
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Retry());
@@ -82,6 +84,41 @@ internal static class InvalidationCommand
                 }
 
                 var accepted = await service.AcceptAsync(caller, invalidation, ct);
+                Console.WriteLine(accepted.InvalidationHandle);
+                return parse.GetValue(wait) ? await InvalidationProgressDisplay.WaitAsync(service, caller, accepted, ct) : 0;
+            }
+            catch (IpsFaultException e)
+            {
+                throw new CliException(Refusal(e.Fault));
+            }
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command PurgeAll()
+    {
+        var company = new Option<string>("--company") { Description = "The company's handle, e.g. c|1.", Required = true }
+            .Checked(value => _ = CompanyId(value));
+        var yes = new Option<bool>("--yes") { Description = "Confirm: every cached object of the company is dropped, and the image servers render each again on its next request." };
+        var wait = new Option<bool>("--wait") { Description = "After submitting, show progress until a final status; exit 0 only for Done." };
+        var command = new Command("purge-all", "Purge a company's whole cache on every tier of its route (scope all); prints the invalidation handle as the first line.")
+        {
+            company, yes, wait,
+        };
+        command.Validators.Add(result =>
+        {
+            if (!result.GetValue(yes))
+            {
+                result.AddError($"purge-all would drop every cached object of company {result.GetValue(company)} on every tier (origin and CDN); add --yes to do it");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
+        {
+            var caller = Caller.Operator(Environment.UserName);
+            var service = services.GetRequiredService<InvalidationService>();
+            try
+            {
+                var accepted = await service.PurgeAllAsync(caller, parse.GetValue(company), ct);
                 Console.WriteLine(accepted.InvalidationHandle);
                 return parse.GetValue(wait) ? await InvalidationProgressDisplay.WaitAsync(service, caller, accepted, ct) : 0;
             }

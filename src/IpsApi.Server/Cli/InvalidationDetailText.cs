@@ -14,7 +14,9 @@ internal static class InvalidationDetailText
         output.WriteLine($"status:       {summary.Status}");
         output.WriteLine($"kind, scope:  {summary.Kind}, {summary.Scope}");
         output.WriteLine($"submitted:    {InvalidationCommand.Local(summary.SubmittedAt)} by {summary.SubmittedBy} (estimated {detail.EstimatedSeconds} s)");
-        output.WriteLine($"URLs:         {summary.UrlCount} in {detail.Batches.Count} batch(es)");
+        output.WriteLine(summary.Scope == Core.Invalidation.InvalidationScopes.All
+            ? $"URLs:         none: the company's whole cache, in {detail.Batches.Count} batch(es)"
+            : $"URLs:         {summary.UrlCount} in {detail.Batches.Count} batch(es)");
         var mailTo = (detail.EmailCcOriginator ? new[] { "the submitter" } : []).Concat(detail.EmailOthers).ToList();
         output.WriteLine($"confirmation: {(mailTo.Count == 0 ? "not asked for" : "mail to " + string.Join(", ", mailTo))}");
         foreach (var batch in detail.Batches)

@@ -5,7 +5,7 @@ using IpsApi.Core.Users;
 namespace IpsApi.Server.Cli;
 
 /// <summary>
-/// <c>invalidation add --wait</c>: follows a request until it ends. On a terminal a bar is redrawn in place;
+/// <c>invalidation add --wait</c> and <c>purge-all --wait</c>: follows a request until it ends. On a terminal a bar is redrawn in place;
 /// otherwise (a pipe, a log) one line is written per change, so that a log shows each step once.
 /// </summary>
 internal static class InvalidationProgressDisplay
@@ -57,7 +57,9 @@ internal static class InvalidationProgressDisplay
                     await Console.Error.WriteLineAsync($"  {code.ToString(CultureInfo.InvariantCulture)} {reason}");
                 }
 
-                throw new CliException($"{accepted.InvalidationHandle} ended {progress.Status}: {progress.ErrorCount} of {accepted.UrlCount} URL(s) failed; 'ipsapi invalidation show' has the details");
+                throw new CliException(accepted.UrlCount == 0
+                    ? $"{accepted.InvalidationHandle} ended {progress.Status}: the whole cache was not purged; 'ipsapi invalidation show' has the details"
+                    : $"{accepted.InvalidationHandle} ended {progress.Status}: {progress.ErrorCount} of {accepted.UrlCount} URL(s) failed; 'ipsapi invalidation show' has the details");
             }
 
             if (!hinted && progress.Status == InvalidationStatus.Received && waited.Elapsed > NoWorkerHint)
@@ -70,19 +72,24 @@ internal static class InvalidationProgressDisplay
         }
     }
 
+    /// <summary>A request without URLs is a purge of the whole cache: it has no counts, only its status and whether it is retrying.</summary>
     private static string Describe(InvalidationProgress progress, int total, bool bar)
     {
         var settled = progress.SuccessCount + progress.ErrorCount;
-        var counts = $"{progress.SuccessCount}/{total} URLs purged"
-            + (progress.WarningCount > 0 ? $", {progress.WarningCount} retrying" : "")
-            + (progress.ErrorCount > 0 ? $", {progress.ErrorCount} failed" : "");
+        var counts = total == 0
+            ? progress.Status == InvalidationStatus.Done ? "whole cache purged"
+                : InvalidationStatus.IsTerminal(progress.Status) ? "whole cache not purged"
+                : "whole cache" + (progress.Warnings.Count > 0 ? ", retrying" : "")
+            : $"{progress.SuccessCount}/{total} URLs purged"
+                + (progress.WarningCount > 0 ? $", {progress.WarningCount} retrying" : "")
+                + (progress.ErrorCount > 0 ? $", {progress.ErrorCount} failed" : "");
         if (!bar)
         {
             return $"{progress.Status} {counts}";
         }
 
         const int width = 30;
-        var filled = total == 0 ? width : settled * width / total;
+        var filled = total == 0 ? (InvalidationStatus.IsTerminal(progress.Status) ? width : 0) : settled * width / total;
         return $"[{new string('#', filled)}{new string('-', width - filled)}] {progress.Status,-14} {counts}";
     }
 }

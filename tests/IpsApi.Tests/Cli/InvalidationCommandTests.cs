@@ -3,7 +3,7 @@ using IpsApi.Tests.Support;
 
 namespace IpsApi.Tests.Cli;
 
-/// <summary><c>ipsapi invalidation add|list|show</c> on the embedded store, run as the executable.</summary>
+/// <summary><c>ipsapi invalidation add|purge-all|list|show</c> on the embedded store, run as the executable.</summary>
 public sealed class InvalidationCommandTests
 {
     private const string Host = "https://img.acme.test/is/image/Acme/";
@@ -99,8 +99,62 @@ public sealed class InvalidationCommandTests
     [InlineData("invalidation list --limit 0", "--limit must be from 1 to 10000")]
     [InlineData("invalidation list --limit 10001", "--limit must be from 1 to 10000")]
     [InlineData("invalidation show c|1", "'c|1' is not an invalidation handle")]
+    [InlineData("invalidation purge-all --company c|1", "purge-all would drop every cached object of company c|1 on every tier (origin and CDN); add --yes to do it")]
+    [InlineData("invalidation purge-all --company c|1 --wait", "add --yes to do it")]
+    [InlineData("invalidation purge-all --yes", "Option '--company' is required.")]
+    [InlineData("invalidation purge-all --company acme --yes", "'acme' is not a company handle such as c|1")]
     public Task BadArguments_ExitTwoWithOneLine(string arguments, string mentions)
         => CliAssert.RefusedAsBadArgumentsAsync(arguments, mentions);
+
+    [Fact]
+    public async Task PurgeAll_WithoutYes_StoresNothing()
+    {
+        using var cli = await WithCompanyAsync();
+
+        var refused = await cli.RunAsync(null, "invalidation", "purge-all", "--company", "c|1");
+        var list = await cli.RunAsync(null, "invalidation", "list", "--json");
+
+        Assert.Equal((2, ""), (refused.ExitCode, refused.Out));
+        Assert.Equal("[]", list.Out.Trim());
+    }
+
+    [Fact]
+    public async Task PurgeAllWait_WithAWorkerRunning_PrintsTheHandleFirst_EndsDone_AndTheLogShowsScopeAll()
+    {
+        using var cli = await WithCompanyAsync();
+        using var worker = cli.Start("worker");
+        try
+        {
+            var purged = await cli.RunAsync(null, "invalidation", "purge-all", "--company", "c|1", "--yes", "--wait");
+            var list = await cli.RunAsync(null, "invalidation", "list");
+            var handle = purged.Out.Split('\n')[0];
+            var shown = await cli.RunAsync(null, "invalidation", "show", handle);
+
+            Assert.Equal(0, purged.ExitCode);
+            Assert.Matches(@"^i\|1\|1\|[A-Za-z0-9_-]{22}$", handle);
+            Assert.Matches(@"^\d\d:\d\d:\d\d Done whole cache purged$", purged.Out.TrimEnd().Split('\n')[^1]);
+            Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(handle)}\s+manual\s+all\s+.+\s+cli:\S+\s+0\s+Done$", list.Out.TrimEnd().Split('\n')[1]);
+            Assert.Contains("URLs:         none: the company's whole cache, in 1 batch(es)", shown.Out, StringComparison.Ordinal);
+            Assert.Contains("batch 1 of 1: Done, 0 URL(s)", shown.Out, StringComparison.Ordinal);
+            Assert.Contains("  purged by:  log", shown.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task PurgeAll_OfAnUnknownCompany_ExitsOneWithTheFault()
+    {
+        using var cli = await WithCompanyAsync();
+
+        var (exitCode, output, error) = await cli.RunAsync(null, "invalidation", "purge-all", "--company", "c|7", "--yes");
+
+        Assert.Equal((1, ""), (exitCode, output));
+        Assert.EndsWith("ipsapi: refused with fault 20000: Invalid company: 'c|7' does not name a company this user may access.", error.TrimEnd(), StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Show_OfAnUnknownHandle_ExitsOne()

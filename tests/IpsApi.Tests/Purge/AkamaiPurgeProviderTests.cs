@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using IpsApi.Core.Companies;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Purge.Akamai;
 using IpsApi.Tests.Support;
@@ -410,6 +411,33 @@ public sealed class AkamaiPurgeProviderTests
 
         Assert.DoesNotContain("signature=", text, StringComparison.Ordinal);
         Assert.DoesNotContain(EdgeGridSigner.Algorithm, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Akamai_WholeCache_NamingACpCodeOfAnotherAccount_IsRefusedPermanently_AgainstTheWholeCache()
+    {
+        await using var fake = await AkamaiFake.StartAsync();
+        fake.CpCodes.Add(1);
+
+        var outcome = await Provider(fake).PurgeWholeCacheAsync(new Company { Id = 9, Name = "Acme", RootId = "Acme", AkamaiCpCodes = [1, 2] }, CancellationToken.None);
+
+        Assert.Equal(PurgeOutcomeKind.Permanent, outcome.Kind);
+        var failure = Assert.Single(outcome.Failures);
+        Assert.Equal(("c|9 whole cache", 403), (failure.Url, failure.Code));
+        Assert.Contains("You are not authorized to purge CP code 2.", failure.Reason, StringComparison.Ordinal);
+        Assert.Empty(fake.Purges);
+    }
+
+    [Fact]
+    public async Task Akamai_WholeCache_OfACompanyWithoutCpCodes_FailsWithoutCallingAkamai_NamingTheSetting()
+    {
+        await using var fake = await AkamaiFake.StartAsync();
+
+        var outcome = await Provider(fake).PurgeWholeCacheAsync(new Company { Id = 9, Name = "Acme", RootId = "Acme" }, CancellationToken.None);
+
+        Assert.Equal(PurgeOutcomeKind.Permanent, outcome.Kind);
+        Assert.EndsWith("ipsapi company update c|9 --akamai-cpcode N", Assert.Single(outcome.Failures).Reason, StringComparison.Ordinal);
+        Assert.Equal(0, fake.Received);
     }
 
     private static AkamaiPurgeProvider Provider(

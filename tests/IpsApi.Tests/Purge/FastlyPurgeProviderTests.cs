@@ -1,3 +1,4 @@
+using IpsApi.Core.Companies;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Purge.Fastly;
 using IpsApi.Tests.Support;
@@ -214,6 +215,18 @@ public sealed class FastlyPurgeProviderTests
     [Fact]
     public void Fastly_Options_ToStringHidesTheToken() =>
         Assert.DoesNotContain("tok-123", new FastlyOptions { ApiToken = "tok-123" }.ToString(), StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Fastly_WholeCache_OfAServiceTheAccountDoesNotHave_IsRefusedPermanently_AgainstTheWholeCache()
+    {
+        await using var fake = await FastlyFake.StartAsync();
+
+        var outcome = await Provider(fake).PurgeWholeCacheAsync(new Company { Id = 9, Name = "Acme", RootId = "Acme", FastlyServiceId = "NoSuchService" }, CancellationToken.None);
+
+        Assert.Equal(PurgeOutcomeKind.Permanent, outcome.Kind);
+        Assert.Equal(new UrlFailure("c|9 whole cache", 404, "Fastly 404 Record not found: Cannot find service 'NoSuchService'"), Assert.Single(outcome.Failures));
+        Assert.Empty(fake.ServicePurges);
+    }
 
     private static FastlyPurgeProvider Provider(
         FastlyFake fake,

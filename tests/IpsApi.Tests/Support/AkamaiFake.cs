@@ -13,10 +13,11 @@ using Microsoft.Extensions.Logging;
 namespace IpsApi.Tests.Support;
 
 /// <summary>
-/// A stand-in for Akamai's Fast Purge v3 URL endpoint, <c>POST /ccu/v3/{invalidate|delete}/url/{staging|production}</c>,
-/// checking what Akamai checks: the EG1-HMAC-SHA256 signature (tokens, timestamp within
-/// <see cref="ClockSkewTolerance"/>, a nonce used once), a body of at most 50,000 bytes, a non-empty
-/// <c>objects</c> list, and the account-wide token buckets (requests, and URLs per request), answering
+/// A stand-in for Akamai's Fast Purge v3 endpoints by URL and by CP code,
+/// <c>POST /ccu/v3/{invalidate|delete}/{url|cpcode}/{staging|production}</c>, checking what Akamai checks: the
+/// EG1-HMAC-SHA256 signature (tokens, timestamp within <see cref="ClockSkewTolerance"/>, a nonce used once), a
+/// body of at most 50,000 bytes, a non-empty <c>objects</c> list (URL strings, or CP codes as positive
+/// integers of this account, <see cref="CpCodes"/>), and the account-wide token buckets (requests, and objects per request), answering
 /// 429 with Akamai's <c>X-Ratelimit-*</c> headers and spending no tokens when it does.
 /// </summary>
 public sealed class AkamaiFake : IAsyncDisposable
@@ -52,6 +53,9 @@ public sealed class AkamaiFake : IAsyncDisposable
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
 
     public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>The account's CP codes: a purge naming any other is refused with 403, as Akamai refuses CP codes the client may not purge.</summary>
+    public HashSet<long> CpCodes { get; } = [];
 
     /// <summary>The <c>estimatedSeconds</c> of every 201.</summary>
     public int EstimatedSeconds { get; set; } = 5;
@@ -128,7 +132,7 @@ public sealed class AkamaiFake : IAsyncDisposable
             await Task.Delay(ResponseDelay, http.RequestAborted);
         }
 
-        if (http.Request.Path.Value?.Trim('/').Split('/') is not ["ccu", "v3", "invalidate" or "delete", "url", "staging" or "production"] segments)
+        if (http.Request.Path.Value?.Trim('/').Split('/') is not ["ccu", "v3", "invalidate" or "delete", "url" or "cpcode", "staging" or "production"] segments)
         {
             await PurgeProblem(http, 404, "Not Found", "The requested resource was not found.");
             return;
@@ -161,15 +165,30 @@ public sealed class AkamaiFake : IAsyncDisposable
             return;
         }
 
-        if (ReadObjects(body) is not { } urls)
+        var byCpCode = segments[3] == "cpcode";
+        List<string>? urls = null;
+        List<long>? cpCodes = null;
+        if (byCpCode ? (cpCodes = ReadCpCodes(body)) is null : (urls = ReadObjects(body)) is null)
         {
-            await PurgeProblem(http, 400, "Bad request", "The body must be JSON with a non-empty \"objects\" array of URL strings.");
+            await PurgeProblem(http, 400, "Bad request", byCpCode
+                ? "The body must be JSON with a non-empty \"objects\" array of CP codes (positive integers)."
+                : "The body must be JSON with a non-empty \"objects\" array of URL strings.");
             return;
         }
 
-        if (await SpendTokens(http, urls.Count))
+        if (cpCodes?.FirstOrDefault(code => !CpCodes.Contains(code)) is { } foreign and not 0)
         {
-            var purge = new AkamaiFakePurge(segments[2], segments[4], urls, body.Length, "edcp-" + Guid.NewGuid().ToString("N"), SupportId());
+            await PurgeProblem(http, 403, "Forbidden", $"You are not authorized to purge CP code {foreign.ToString(CultureInfo.InvariantCulture)}.");
+            return;
+        }
+
+        if (await SpendTokens(http, urls?.Count ?? cpCodes!.Count))
+        {
+            var purge = new AkamaiFakePurge(segments[2], segments[4], urls ?? [], body.Length, "edcp-" + Guid.NewGuid().ToString("N"), SupportId())
+            {
+                ObjectType = segments[3],
+                CpCodes = cpCodes ?? [],
+            };
             purges.Enqueue(purge);
             await Json(http, 201, "application/json", new Dictionary<string, object>
             {
@@ -271,6 +290,28 @@ public sealed class AkamaiFake : IAsyncDisposable
             }
 
             return [.. objects.EnumerateArray().Select(o => o.GetString()!)];
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static List<long>? ReadCpCodes(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind is not JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("objects", out var objects)
+                || objects.ValueKind is not JsonValueKind.Array
+                || objects.GetArrayLength() == 0
+                || objects.EnumerateArray().Any(o => o.ValueKind is not JsonValueKind.Number || !o.TryGetInt64(out var code) || code <= 0))
+            {
+                return null;
+            }
+
+            return [.. objects.EnumerateArray().Select(o => o.GetInt64())];
         }
         catch (JsonException)
         {

@@ -10,14 +10,18 @@ using Microsoft.Extensions.Logging;
 namespace IpsApi.Tests.Support;
 
 /// <summary>
-/// A stand-in for Fastly's URL purge API, <c>POST /purge/{host}/{path}</c>: checks <c>Fastly-Key</c>,
-/// records each URL with its soft flag, answers <c>{"status":"ok","id":…}</c>; can be told to
-/// throttle (429), fail (503) or wait before answering.
+/// A stand-in for Fastly's purge API: the URL purge <c>POST /purge/{host}/{path}</c>, and per service
+/// <c>POST /service/{id}/purge_all</c> and <c>POST /service/{id}/purge/{surrogate key}</c>. Checks
+/// <c>Fastly-Key</c> (and, for purge_all, that the token has the <c>purge_all</c> scope) and that the
+/// service exists (<see cref="Services"/>); records each URL with its soft flag and each service purge;
+/// answers <c>{"status":"ok","id":…}</c> (purge_all: <c>{"status":"ok"}</c>); can be told to throttle
+/// (429), fail (503) or wait before answering.
 /// </summary>
 public sealed class FastlyFake : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentQueue<FastlyFakePurge> purges = new();
+    private readonly ConcurrentQueue<FastlyFakeServicePurge> servicePurges = new();
     private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
     private int received;
     private int inFlight;
@@ -31,6 +35,12 @@ public sealed class FastlyFake : IAsyncDisposable
     public string ApiKey { get; } = "fastly-key-" + Guid.NewGuid().ToString("N");
 
     public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>The account's services, by ID; a purge on any other is answered 404. One exists from the start.</summary>
+    public HashSet<string> Services { get; } = [NewServiceId()];
+
+    /// <summary>Whether the token has the <c>purge_all</c> scope (a <c>purge_select</c> token purges URLs and keys only).</summary>
+    public bool MayPurgeAll { get; set; } = true;
 
     /// <summary>A wait before every answer.</summary>
     public TimeSpan ResponseDelay { get; set; }
@@ -47,6 +57,12 @@ public sealed class FastlyFake : IAsyncDisposable
     public int MaxInFlight => Volatile.Read(ref maxInFlight);
 
     public IReadOnlyList<FastlyFakePurge> Purges => [.. purges];
+
+    /// <summary>The purge_all and surrogate-key purges accepted, in order.</summary>
+    public IReadOnlyList<FastlyFakeServicePurge> ServicePurges => [.. servicePurges];
+
+    /// <summary>A service ID as Fastly makes them: 22 letters and digits.</summary>
+    public static string NewServiceId() => Guid.NewGuid().ToString("N")[..22].ToUpperInvariant();
 
     public static async Task<FastlyFake> StartAsync()
     {
@@ -102,7 +118,12 @@ public sealed class FastlyFake : IAsyncDisposable
     {
         const string prefix = "/purge/";
         var target = http.Features.Get<IHttpRequestFeature>()!.RawTarget;
-        if (!HttpMethods.IsPost(http.Request.Method) || !target.StartsWith(prefix, StringComparison.Ordinal) || target.Length == prefix.Length)
+        var service = target.Split('/') is ["", "service", var serviceId, "purge_all" or "purge", ..] segments
+            && (segments.Length == 4 ? segments[3] == "purge_all" : segments.Length == 5 && segments[4].Length > 0)
+            ? (Id: serviceId, Key: segments.Length == 5 ? Uri.UnescapeDataString(segments[4]) : null)
+            : ((string Id, string? Key)?)null;
+        if (!HttpMethods.IsPost(http.Request.Method)
+            || (service is null && (!target.StartsWith(prefix, StringComparison.Ordinal) || target.Length == prefix.Length)))
         {
             await Json(http, 404, new { msg = "Record not found", detail = "Cannot find what you are looking for" });
             return;
@@ -111,6 +132,18 @@ public sealed class FastlyFake : IAsyncDisposable
         if (http.Request.Headers["Fastly-Key"] != ApiKey)
         {
             await Json(http, 401, new { msg = "Provided credentials are missing or invalid" });
+            return;
+        }
+
+        if (service is { } onService && !Services.Contains(onService.Id))
+        {
+            await Json(http, 404, new { msg = "Record not found", detail = $"Cannot find service '{onService.Id}'" });
+            return;
+        }
+
+        if (service is { Key: null } && !MayPurgeAll)
+        {
+            await Json(http, 403, new { msg = "You are not authorized to perform this action", detail = "The token does not have the purge_all scope" });
             return;
         }
 
@@ -137,8 +170,15 @@ public sealed class FastlyFake : IAsyncDisposable
             return;
         }
 
-        var cachedUrl = target[prefix.Length..];
         var id = $"{Interlocked.Increment(ref nextId)}-1391560174-974124";
+        if (service is { } purged)
+        {
+            servicePurges.Enqueue(new FastlyFakeServicePurge(purged.Id, purged.Key, http.Request.Headers.ContainsKey("Fastly-Soft-Purge"), purged.Key is null ? null : id));
+            await Json(http, 200, purged.Key is null ? new { status = "ok" } : new { status = "ok", id });
+            return;
+        }
+
+        var cachedUrl = target[prefix.Length..];
         purges.Enqueue(new FastlyFakePurge(cachedUrl, http.Request.Headers.ContainsKey("Fastly-Soft-Purge"), id));
         counts.AddOrUpdate(cachedUrl, 1, (_, n) => n + 1);
         await Json(http, 200, new { status = "ok", id });

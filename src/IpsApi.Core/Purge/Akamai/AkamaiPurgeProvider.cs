@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using IpsApi.Core.Companies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,8 @@ namespace IpsApi.Core.Purge.Akamai;
 /// <c>{"objects":[…]}</c>, EdgeGrid-signed. A URL list whose body would pass
 /// <see cref="AkamaiOptions.MaxBodyBytes"/> goes out as several requests, one after another; the
 /// first part that is not accepted decides the outcome (a purge is idempotent, so the queue
-/// simply sends the whole batch again).
+/// simply sends the whole batch again). A company's whole cache is purged by its CP codes:
+/// <c>POST /ccu/v3/{invalidate|delete}/cpcode/{network}</c> with <c>{"objects":[123,456]}</c>.
 /// </summary>
 public sealed partial class AkamaiPurgeProvider : IPurgeProvider
 {
@@ -87,7 +89,7 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
             var partUrls = targets.Skip(start).Take(count).Select(t => t.Url).ToArray();
             var body = Body(encoded, start, count);
             LogSending(i + 1, parts.Count, count, body.Length, Action, Network);
-            var answer = await SendAsync(partUrls, body, cancellationToken).ConfigureAwait(false);
+            var answer = await SendAsync("url", partUrls, partUrls.Length, body, cancellationToken).ConfigureAwait(false);
             if (answer.Failure is not null)
             {
                 return answer.Failure;
@@ -98,6 +100,33 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
         }
 
         return PurgeOutcome.Succeeded(string.Join("; ", receipts), estimate);
+    }
+
+    public string? WholeCacheRefusal(Company company) =>
+        company.AkamaiCpCodes.Count == 0
+            ? $"akamai purges a company's whole cache by its CP codes, and company {company.Handle} has none: ipsapi company update {company.Handle} --akamai-cpcode N"
+            : null;
+
+    /// <summary>One request for all of the company's CP codes (a handful of numbers: far within Akamai's body limit).</summary>
+    public async Task<PurgeOutcome> PurgeWholeCacheAsync(Company company, CancellationToken cancellationToken)
+    {
+        if (!settings.IsConfigured)
+        {
+            LogNotConfigured();
+            return PurgeOutcome.Permanent(WholeCache.Failed(company.Id, 0, $"Akamai is not configured: {AkamaiOptions.Section}:Host is empty."));
+        }
+
+        if (WholeCacheRefusal(company) is { } refusal)
+        {
+            return PurgeOutcome.Permanent(WholeCache.Failed(company.Id, 0, refusal));
+        }
+
+        var codes = company.AkamaiCpCodes.Distinct().ToArray();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { objects = codes });
+        LogSendingCpCodes(company.Handle, codes.Length, Action, Network);
+        var answer = await SendAsync("cpcode", [WholeCache.Subject(company.Id)], codes.Length, body, cancellationToken).ConfigureAwait(false);
+        return answer.Failure
+            ?? PurgeOutcome.Succeeded($"{answer.Receipt} cpcodes={string.Join(',', codes.Select(c => c.ToString(CultureInfo.InvariantCulture)))}", answer.EstimatedSeconds);
     }
 
     /// <summary>Each target's canonical URL as JSON string content; URLs that could not fit even alone in a body are refused.</summary>
@@ -173,9 +202,13 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task<PartAnswer> SendAsync(string[] urls, byte[] body, CancellationToken cancellationToken)
+    /// <summary>
+    /// One signed request purging by <paramref name="objectType"/> (<c>url</c> or <c>cpcode</c>) with <paramref name="objectCount"/>
+    /// objects in its body; failures name <paramref name="urls"/>.
+    /// </summary>
+    private async Task<PartAnswer> SendAsync(string objectType, string[] urls, int objectCount, byte[] body, CancellationToken cancellationToken)
     {
-        var uri = new Uri(settings.EffectiveBaseUri, $"/ccu/v3/{Uri.EscapeDataString(Action)}/url/{Uri.EscapeDataString(Network)}");
+        var uri = new Uri(settings.EffectiveBaseUri, $"/ccu/v3/{Uri.EscapeDataString(Action)}/{objectType}/{Uri.EscapeDataString(Network)}");
         using var request = new HttpRequestMessage(HttpMethod.Post, uri);
         request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -197,28 +230,28 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
         {
             using var response = await httpClient.SendAsync(request, timeout.Token).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            return Classify(urls, (int)response.StatusCode, response.Headers, Answer.Read(text));
+            return Classify(urls, objectCount, (int)response.StatusCode, response.Headers, Answer.Read(text));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            LogTimedOut(urls.Length, settings.Timeout);
+            LogTimedOut(objectCount, settings.Timeout);
             return PartAnswer.Failed(PurgeOutcome.Transient(PurgeOutcome.All(urls, 0, $"Akamai did not answer within {settings.Timeout.TotalSeconds:0.###} s.")));
         }
         catch (HttpRequestException exception)
         {
-            LogUnreachable(exception, urls.Length);
+            LogUnreachable(exception, objectCount);
             return PartAnswer.Failed(PurgeOutcome.Transient(PurgeOutcome.All(urls, 0, Trim($"Akamai could not be reached: {exception.Message}"))));
         }
     }
 
     /// <summary>201 accepted; 429 throttled; 400, 401, 403, 404, 413 and other 4xx permanent; 408 and 5xx transient.</summary>
-    private PartAnswer Classify(string[] urls, int status, HttpResponseHeaders headers, Answer answer)
+    private PartAnswer Classify(string[] urls, int objectCount, int status, HttpResponseHeaders headers, Answer answer)
     {
         if (status is >= 200 and < 300)
         {
             var estimated = answer.EstimatedSeconds ?? AkamaiPurgeState.DefaultEstimatedSeconds;
             state.EstimatedSeconds = estimated;
-            LogAccepted(urls.Length, answer.PurgeId, answer.SupportId, estimated);
+            LogAccepted(objectCount, answer.PurgeId, answer.SupportId, estimated);
             return PartAnswer.Accepted(
                 $"akamai purgeId={answer.PurgeId} supportId={answer.SupportId} estimatedSeconds={estimated.ToString(CultureInfo.InvariantCulture)}",
                 estimated);
@@ -227,18 +260,18 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
         var reason = Reason(status, answer);
         if (status == 429)
         {
-            var delay = ThrottleDelay(headers, urls.Length);
-            LogThrottled(urls.Length, delay, reason);
+            var delay = ThrottleDelay(headers, objectCount);
+            LogThrottled(objectCount, delay, reason);
             return PartAnswer.Failed(PurgeOutcome.Throttled(delay, reason));
         }
 
         if (status is >= 400 and < 500 and not 408)
         {
-            LogRefused(status, urls.Length, reason);
+            LogRefused(status, objectCount, reason);
             return PartAnswer.Failed(PurgeOutcome.Permanent(PurgeOutcome.All(urls, status, reason)));
         }
 
-        LogFailed(status, urls.Length, reason);
+        LogFailed(status, objectCount, reason);
         return PartAnswer.Failed(PurgeOutcome.Transient(PurgeOutcome.All(urls, status, reason), RetryAfter(headers)));
     }
 
@@ -297,29 +330,32 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
     [LoggerMessage(EventId = 4100, Level = LogLevel.Debug, Message = "Sending Akamai purge part {Part} of {Parts}: {UrlCount} URLs, {BodyBytes} bytes, {PurgeAction} on {PurgeNetwork}")]
     private partial void LogSending(int part, int parts, int urlCount, int bodyBytes, string purgeAction, string purgeNetwork);
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Akamai accepted {UrlCount} URLs: purgeId {PurgeId}, supportId {SupportId}, estimatedSeconds {EstimatedSeconds}")]
-    private partial void LogAccepted(int urlCount, string? purgeId, string? supportId, int estimatedSeconds);
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Akamai accepted {ObjectCount} object(s): purgeId {PurgeId}, supportId {SupportId}, estimatedSeconds {EstimatedSeconds}")]
+    private partial void LogAccepted(int objectCount, string? purgeId, string? supportId, int estimatedSeconds);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Akamai throttled a purge of {UrlCount} URLs; retry after {RetryAfter}: {Reason}")]
-    private partial void LogThrottled(int urlCount, TimeSpan retryAfter, string reason);
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Akamai throttled a purge of {ObjectCount} object(s); retry after {RetryAfter}: {Reason}")]
+    private partial void LogThrottled(int objectCount, TimeSpan retryAfter, string reason);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Akamai refused a purge of {UrlCount} URLs with {StatusCode}: {Reason}")]
-    private partial void LogRefused(int statusCode, int urlCount, string reason);
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Akamai refused a purge of {ObjectCount} object(s) with {StatusCode}: {Reason}")]
+    private partial void LogRefused(int statusCode, int objectCount, string reason);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Akamai failed a purge of {UrlCount} URLs with {StatusCode}: {Reason}")]
-    private partial void LogFailed(int statusCode, int urlCount, string reason);
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Akamai failed a purge of {ObjectCount} object(s) with {StatusCode}: {Reason}")]
+    private partial void LogFailed(int statusCode, int objectCount, string reason);
 
-    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Akamai could not be reached for a purge of {UrlCount} URLs")]
-    private partial void LogUnreachable(Exception exception, int urlCount);
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Akamai could not be reached for a purge of {ObjectCount} object(s)")]
+    private partial void LogUnreachable(Exception exception, int objectCount);
 
-    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Akamai did not answer a purge of {UrlCount} URLs within {Timeout}")]
-    private partial void LogTimedOut(int urlCount, TimeSpan timeout);
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Akamai did not answer a purge of {ObjectCount} object(s) within {Timeout}")]
+    private partial void LogTimedOut(int objectCount, TimeSpan timeout);
 
     [LoggerMessage(EventId = 4107, Level = LogLevel.Error, Message = "{UrlCount} URLs cannot be sent to Akamai: alone each makes a body over {MaxBodyBytes} bytes or is not valid text")]
     private partial void LogUrlsDoNotFit(int urlCount, int maxBodyBytes);
 
     [LoggerMessage(EventId = 4108, Level = LogLevel.Error, Message = "An Akamai purge was asked for, but Purge:Akamai:Host is not set")]
     private partial void LogNotConfigured();
+
+    [LoggerMessage(EventId = 4109, Level = LogLevel.Information, Message = "Purging the whole cache of company {Company} at Akamai: {CpCodeCount} CP code(s), {PurgeAction} on {PurgeNetwork}")]
+    private partial void LogSendingCpCodes(string company, int cpCodeCount, string purgeAction, string purgeNetwork);
 
     /// <summary>One request's result: accepted (receipt and estimate) or the outcome that ends the purge.</summary>
     private readonly record struct PartAnswer(PurgeOutcome? Failure, string? Receipt, int EstimatedSeconds)

@@ -10,6 +10,13 @@ public sealed class FastlyOptions
 
     public Uri BaseUri { get; set; } = new("https://api.fastly.com");
 
+    /// <summary>
+    /// The Fastly service shared by companies whose objects carry a surrogate key of their own
+    /// (<see cref="Companies.Company.FastlySurrogateKey"/>): a purge of such a company's whole cache purges
+    /// its key on this service. A company with a service of its own names it itself.
+    /// </summary>
+    public string? ServiceId { get; set; }
+
     /// <summary>Mark objects stale (<c>Fastly-Soft-Purge: 1</c>) instead of dropping them.</summary>
     public bool SoftPurge { get; set; }
 
@@ -22,5 +29,5 @@ public sealed class FastlyOptions
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiToken);
 
     public override string ToString() =>
-        $"FastlyOptions {{ BaseUri = {BaseUri}, ApiToken = {(IsConfigured ? "***" : "(not set)")}, SoftPurge = {SoftPurge}, Concurrency = {Concurrency}, Timeout = {Timeout} }}";
+        $"FastlyOptions {{ BaseUri = {BaseUri}, ApiToken = {(IsConfigured ? "***" : "(not set)")}, ServiceId = {ServiceId ?? "(not set)"}, SoftPurge = {SoftPurge}, Concurrency = {Concurrency}, Timeout = {Timeout} }}";
 }

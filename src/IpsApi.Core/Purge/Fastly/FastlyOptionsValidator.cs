@@ -20,6 +20,11 @@ internal sealed class FastlyOptionsValidator : IValidateOptions<FastlyOptions>
             errors.Add($"{Prefix}BaseUri must be an absolute http or https URI.");
         }
 
+        if (options.ServiceId is { } serviceId && (serviceId.Length is 0 or > 100 || !serviceId.All(char.IsAsciiLetterOrDigit)))
+        {
+            errors.Add($"{Prefix}ServiceId must be a Fastly service ID: 1 to 100 ASCII letters and digits.");
+        }
+
         if (options.Concurrency is < 1 or > 256)
         {
             errors.Add($"{Prefix}Concurrency must be from 1 to 256.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using IpsApi.Core.Companies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,9 @@ namespace IpsApi.Core.Purge.Fastly;
 /// its <see cref="PurgeTarget"/> (the path is not re-encoded), with <c>Fastly-Key</c>
 /// (and <c>Fastly-Soft-Purge: 1</c> when soft), at most <see cref="FastlyOptions.Concurrency"/> at once.
 /// The batch's outcome is the worst of its URLs': permanent, then transient, then throttled.
+/// A company's whole cache is its surrogate key purged on its service
+/// (<c>POST /service/{id}/purge/{key}</c>, soft when configured), or, without a key, its own service purged
+/// whole (<c>POST /service/{id}/purge_all</c>, which Fastly never does softly).
 /// </summary>
 public sealed partial class FastlyPurgeProvider : IPurgeProvider
 {
@@ -70,6 +74,56 @@ public sealed partial class FastlyPurgeProvider : IPurgeProvider
         return Combine(results);
     }
 
+    public string? WholeCacheRefusal(Company company) => WholeCacheCall(company).Refusal;
+
+    public async Task<PurgeOutcome> PurgeWholeCacheAsync(Company company, CancellationToken cancellationToken)
+    {
+        var subject = WholeCache.Subject(company.Id);
+        if (!settings.IsConfigured)
+        {
+            LogNotConfigured();
+            return PurgeOutcome.Permanent(WholeCache.Failed(company.Id, 0, $"Fastly is not configured: {FastlyOptions.Section}:ApiToken is empty."));
+        }
+
+        var (path, soft, what, refusal) = WholeCacheCall(company);
+        if (refusal is not null)
+        {
+            return PurgeOutcome.Permanent(WholeCache.Failed(company.Id, 0, refusal));
+        }
+
+        LogSendingWholeCache(company.Handle, what);
+        var result = await SendAsync(subject, PurgeTarget.VerbatimUri(settings.BaseUri, path!), soft, cancellationToken).ConfigureAwait(false);
+        LogAnswered(subject, result.Code, result.Reason);
+        var failure = new UrlFailure(subject, result.Code, result.Reason);
+        return result.Kind switch
+        {
+            PurgeOutcomeKind.Succeeded => PurgeOutcome.Succeeded($"fastly {(soft ? "soft-" : "")}{what}{(result.Id is { } id ? " id=" + id : "")}", EstimatedSeconds),
+            PurgeOutcomeKind.Throttled => PurgeOutcome.Throttled(result.RetryAfter!.Value, result.Reason),
+            PurgeOutcomeKind.Permanent => PurgeOutcome.Permanent([failure]),
+            _ => PurgeOutcome.Transient([failure], result.RetryAfter),
+        };
+    }
+
+    /// <summary>
+    /// The call that purges the company's whole cache, or why there is none. A surrogate key comes first: it
+    /// purges only the company's objects, on the company's own service if it names one, else on the shared
+    /// <see cref="FastlyOptions.ServiceId"/>. Without a key, the company's own service is purged whole.
+    /// </summary>
+    private (string? Path, bool Soft, string What, string? Refusal) WholeCacheCall(Company company)
+    {
+        if (company.FastlySurrogateKey is { Length: > 0 } key)
+        {
+            var service = company.FastlyServiceId is { Length: > 0 } own ? own : settings.ServiceId;
+            return service is null
+                ? (null, false, "", $"fastly purges company {company.Handle}'s surrogate key on the service it tags, and none is set: set {FastlyOptions.Section}:ServiceId (the shared service) or ipsapi company update {company.Handle} --fastly-service ID")
+                : ($"/service/{Uri.EscapeDataString(service)}/purge/{Uri.EscapeDataString(key)}", settings.SoftPurge, $"purged key {key} on service {service}", null);
+        }
+
+        return company.FastlyServiceId is { Length: > 0 } serviceId
+            ? ($"/service/{Uri.EscapeDataString(serviceId)}/purge_all", false, $"purged all of service {serviceId}", null)
+            : (null, false, "", $"fastly needs company {company.Handle}'s own service or its surrogate key on a shared one: ipsapi company update {company.Handle} --fastly-service ID (purged whole) or --fastly-surrogate-key KEY (with {FastlyOptions.Section}:ServiceId)");
+    }
+
     private PurgeOutcome Combine(UrlResult[] results)
     {
         var permanent = results.Where(r => r.Kind is PurgeOutcomeKind.Permanent).ToArray();
@@ -107,14 +161,20 @@ public sealed partial class FastlyPurgeProvider : IPurgeProvider
 
     private async Task<UrlResult> PurgeOneAsync(PurgeTarget target, CancellationToken cancellationToken)
     {
-        var url = target.Url;
-
         // Fastly's URL purge takes the cached URL without its scheme: /purge/www.example.com/path?query
         var requestUri = PurgeTarget.VerbatimUri(settings.BaseUri, "/purge/" + target.Authority + target.PathAndQuery);
+        var result = await SendAsync(target.Url, requestUri, settings.SoftPurge, cancellationToken).ConfigureAwait(false);
+        LogAnswered(target.Url, result.Code, result.Reason);
+        return result;
+    }
+
+    /// <summary>One purge call; its result names <paramref name="url"/> (the URL, or a whole-cache subject).</summary>
+    private async Task<UrlResult> SendAsync(string url, Uri requestUri, bool soft, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, requestUri);
         request.Headers.TryAddWithoutValidation("Fastly-Key", settings.ApiToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (settings.SoftPurge)
+        if (soft)
         {
             request.Headers.TryAddWithoutValidation("Fastly-Soft-Purge", "1");
         }
@@ -125,9 +185,7 @@ public sealed partial class FastlyPurgeProvider : IPurgeProvider
         {
             using var response = await httpClient.SendAsync(request, timeout.Token).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            var result = Classify(url, (int)response.StatusCode, response.Headers, Answer.Read(text));
-            LogAnswered(url, result.Code, result.Reason);
-            return result;
+            return Classify(url, (int)response.StatusCode, response.Headers, Answer.Read(text));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -209,6 +267,9 @@ public sealed partial class FastlyPurgeProvider : IPurgeProvider
 
     [LoggerMessage(EventId = 4206, Level = LogLevel.Error, Message = "A Fastly purge was asked for, but Purge:Fastly:ApiToken is not set")]
     private partial void LogNotConfigured();
+
+    [LoggerMessage(EventId = 4207, Level = LogLevel.Information, Message = "Purging the whole cache of company {Company} at Fastly: {What}")]
+    private partial void LogSendingWholeCache(string company, string what);
 
     /// <summary>What happened to one URL.</summary>
     private sealed record UrlResult(string Url, PurgeOutcomeKind Kind, int Code, string Reason)

@@ -18,7 +18,9 @@ namespace IpsApi.Core.Purge.Workers;
 /// once; any other failure is retried with backoff until <see cref="PurgeOptions.MaxAttempts"/>.
 /// Writes after the claim are guarded by the lease token and run to completion even on shutdown.
 /// While the batch is worked on its lease is renewed every third of <see cref="PurgeOptions.Lease"/>;
-/// if another worker has taken it over meanwhile, the provider calls are cancelled.
+/// if another worker has taken it over meanwhile, the provider calls are cancelled. A batch without URLs
+/// is a purge of the company's whole cache (a request of scope <c>all</c>): each provider is asked to
+/// purge the company whole, through the same tiers, retries and lease.
 /// </summary>
 public sealed partial class BatchProcessor(
     BatchQueue queue,
@@ -73,7 +75,16 @@ public sealed partial class BatchProcessor(
         var company = await companies.GetAsync(batch.CompanyId, id => db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, CancellationToken.None));
         if (company is null)
         {
-            await FinishAsync(batch, queue.FailAsync(batch, InvalidationStatus.Error, batch.Attempt, BatchFailures.Format("ipsapi", PurgeOutcome.All(batch.Urls, 0, "the company no longer exists")), CancellationToken.None));
+            await FinishAsync(batch, queue.FailAsync(batch, InvalidationStatus.Error, batch.Attempt, BatchFailures.Format("ipsapi", PurgeOutcome.All(Subjects(batch), 0, "the company no longer exists")), CancellationToken.None));
+            return;
+        }
+
+        // Only a purge of the whole cache stores a batch without URLs; the request's scope confirms it.
+        var wholeCache = batch.Urls.Count == 0
+            && await db.InvalidationRequests.AsNoTracking().AnyAsync(r => r.Id == batch.RequestId && r.Scope == InvalidationScopes.All, CancellationToken.None);
+        if (batch.Urls.Count == 0 && !wholeCache)
+        {
+            await FailWholeBatchAsync(batch, "the batch has no URLs and its request is not a purge of the whole cache (scope all)");
             return;
         }
 
@@ -102,7 +113,7 @@ public sealed partial class BatchProcessor(
                 return;
             }
 
-            var results = await Task.WhenAll(pending.Select(name => CallAsync(byName[name], targets, abort)));
+            var results = await Task.WhenAll(pending.Select(name => CallAsync(byName[name], wholeCache ? company : null, targets, batch, abort)));
             foreach (var (name, outcome) in results.Where(r => r.Outcome?.Kind == PurgeOutcomeKind.Succeeded))
             {
                 batch.DoneProviders = [.. batch.DoneProviders, name];
@@ -138,7 +149,14 @@ public sealed partial class BatchProcessor(
         var settlesAt = settlesInSeconds > 0 ? clock.GetUtcNow().AddSeconds(settlesInSeconds) : (DateTimeOffset?)null;
         if (await FinishAsync(batch, queue.CompleteAsync(batch, settlesAt, CancellationToken.None)))
         {
-            LogDone(logger, batch.Id, batch.RequestId, batch.Urls.Count, string.Join(", ", batch.DoneProviders), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (wholeCache)
+            {
+                LogWholeCacheDone(logger, batch.Id, batch.RequestId, company.Handle, string.Join(", ", batch.DoneProviders), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            else
+            {
+                LogDone(logger, batch.Id, batch.RequestId, batch.Urls.Count, string.Join(", ", batch.DoneProviders), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
         }
     }
 
@@ -147,7 +165,7 @@ public sealed partial class BatchProcessor(
         var now = clock.GetUtcNow();
         var failedStatus = tier.IsCdn ? InvalidationStatus.ErrorCdnNode : InvalidationStatus.Error;
         var report = BatchFailures.Join(unfinished.Select(r => BatchFailures.Format(r.Name, r.Outcome.Kind == PurgeOutcomeKind.Throttled
-            ? PurgeOutcome.All(batch.Urls, 429, $"throttled ({r.Outcome.Reason}); retrying after {r.Outcome.RetryAfter!.Value.TotalSeconds:0.#} s")
+            ? PurgeOutcome.All(Subjects(batch), 429, $"throttled ({r.Outcome.Reason}); retrying after {r.Outcome.RetryAfter!.Value.TotalSeconds:0.#} s")
             : r.Outcome.Failures)));
         var summary = unfinished[0].Outcome.Failures is [var first, ..] ? first.Reason : unfinished[0].Outcome.Reason ?? "";
 
@@ -180,12 +198,16 @@ public sealed partial class BatchProcessor(
         await FinishAsync(batch, queue.RetryLaterAsync(batch, now + delay, attempt, report, CancellationToken.None));
     }
 
-    /// <summary>Runs a provider; null when shutdown cancelled it. A provider's exception is a transient failure.</summary>
-    private async Task<(string Name, PurgeOutcome? Outcome)> CallAsync(IPurgeProvider provider, IReadOnlyList<PurgeTarget> targets, CancellationToken abort)
+    /// <summary>
+    /// Runs a provider on the batch's targets, or on the company's whole cache when <paramref name="wholeCacheOf"/>
+    /// is given; null when shutdown cancelled it. A provider's exception is a transient failure.
+    /// </summary>
+    private async Task<(string Name, PurgeOutcome? Outcome)> CallAsync(
+        IPurgeProvider provider, Company? wholeCacheOf, IReadOnlyList<PurgeTarget> targets, NotificationBatch batch, CancellationToken abort)
     {
         try
         {
-            return (provider.Name, await provider.PurgeAsync(targets, abort));
+            return (provider.Name, wholeCacheOf is null ? await provider.PurgeAsync(targets, abort) : await provider.PurgeWholeCacheAsync(wholeCacheOf, abort));
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -194,7 +216,7 @@ public sealed partial class BatchProcessor(
         catch (Exception e)
         {
             LogProviderCrashed(logger, e, provider.Name);
-            return (provider.Name, PurgeOutcome.Transient(PurgeOutcome.All(targets, 0, $"{e.GetType().Name}: {e.Message}")));
+            return (provider.Name, PurgeOutcome.Transient(PurgeOutcome.All(Subjects(batch), 0, $"{e.GetType().Name}: {e.Message}")));
         }
     }
 
@@ -202,8 +224,12 @@ public sealed partial class BatchProcessor(
     private async Task FailWholeBatchAsync(NotificationBatch batch, string reason)
     {
         LogFailed(logger, batch.Id, batch.RequestId, InvalidationStatus.Error, "ipsapi", reason);
-        await FinishAsync(batch, queue.FailAsync(batch, InvalidationStatus.Error, batch.Attempt, BatchFailures.Format("ipsapi", PurgeOutcome.All(batch.Urls, 0, reason)), CancellationToken.None));
+        await FinishAsync(batch, queue.FailAsync(batch, InvalidationStatus.Error, batch.Attempt, BatchFailures.Format("ipsapi", PurgeOutcome.All(Subjects(batch), 0, reason)), CancellationToken.None));
     }
+
+    /// <summary>What the batch's failures are reported against: its URLs, or for a whole-cache purge the company's whole cache.</summary>
+    private static IReadOnlyList<string> Subjects(NotificationBatch batch) =>
+        batch.Urls.Count > 0 ? batch.Urls : [WholeCache.Subject(batch.CompanyId)];
 
     /// <summary>Awaits a guarded write; false (and a warning) when another worker has taken the batch over.</summary>
     private async Task<bool> FinishAsync(NotificationBatch batch, Task<bool> write)
@@ -236,6 +262,9 @@ public sealed partial class BatchProcessor(
 
     [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Batch {BatchId} released on shutdown; another worker will finish it")]
     private static partial void LogReleased(ILogger logger, long batchId);
+
+    [LoggerMessage(EventId = 4019, Level = LogLevel.Information, Message = "Batch {BatchId} of request {RequestId} done: the whole cache of company {Company} purged by {Providers} in {ElapsedMs:0.0} ms")]
+    private static partial void LogWholeCacheDone(ILogger logger, long batchId, long requestId, string company, string providers, double elapsedMs);
 
     [LoggerMessage(EventId = 4016, Level = LogLevel.Error, Message = "Purge provider {Provider} failed unexpectedly; the batch will be retried")]
     private static partial void LogProviderCrashed(ILogger logger, Exception exception, string provider);
