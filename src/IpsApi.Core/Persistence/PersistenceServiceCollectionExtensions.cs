@@ -1,7 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace IpsApi.Core.Persistence;
@@ -24,7 +26,14 @@ public static class PersistenceServiceCollectionExtensions
             // Registering opens nothing: the store and its directory are created by DatabaseMigrator,
             // so a command that only reads, or whose settings are refused, leaves no trace.
             var sqlite = new SqliteConnectionStringBuilder(settings.ConnectionString) { DefaultTimeout = 30 };
-            services.AddDbContextPool<IpsDbContext, SqliteIpsDbContext>(options => options.UseSqlite(sqlite.ToString()));
+            // SQLite changes a column (InvalidationLifecycle makes user ids nullable) by rebuilding its table, which
+            // EF does outside the migration's transaction and warns of on every new store. The embedded store is
+            // migrated at start, before anything is served, so the warnings would only alarm a first start.
+            services.AddDbContextPool<IpsDbContext, SqliteIpsDbContext>(options => options
+                .UseSqlite(sqlite.ToString())
+                .ConfigureWarnings(warnings => warnings.Log(
+                    (RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug),
+                    (SqliteEventId.TableRebuildPendingWarning, LogLevel.Debug))));
         }
 
         return services;
