@@ -70,10 +70,8 @@ internal static class InvalidationCommand
                 listed.AddRange(await ReadUrlsAsync(path, ct));
             }
 
-            var caller = Caller.Operator(Environment.UserName);
             var invalidation = new Core.Invalidation.InvalidationCommand(parse.GetValue(company), listed);
-            var service = services.GetRequiredService<InvalidationService>();
-            try
+            return await AsOperatorAsync(services, async (service, caller) =>
             {
                 if (parse.GetValue(dryRun))
                 {
@@ -86,11 +84,7 @@ internal static class InvalidationCommand
                 var accepted = await service.AcceptAsync(caller, invalidation, ct);
                 Console.WriteLine(accepted.InvalidationHandle);
                 return parse.GetValue(wait) ? await InvalidationProgressDisplay.WaitAsync(service, caller, accepted, ct) : 0;
-            }
-            catch (IpsFaultException e)
-            {
-                throw new CliException(Refusal(e.Fault));
-            }
+            });
         }, cancellationToken));
         return command;
     }
@@ -114,18 +108,12 @@ internal static class InvalidationCommand
         });
         command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
         {
-            var caller = Caller.Operator(Environment.UserName);
-            var service = services.GetRequiredService<InvalidationService>();
-            try
+            return await AsOperatorAsync(services, async (service, caller) =>
             {
                 var accepted = await service.PurgeAllAsync(caller, parse.GetValue(company), ct);
                 Console.WriteLine(accepted.InvalidationHandle);
                 return parse.GetValue(wait) ? await InvalidationProgressDisplay.WaitAsync(service, caller, accepted, ct) : 0;
-            }
-            catch (IpsFaultException e)
-            {
-                throw new CliException(Refusal(e.Fault));
-            }
+            });
         }, cancellationToken));
         return command;
     }
@@ -204,9 +192,7 @@ internal static class InvalidationCommand
         var command = new Command("retry", "Retry an invalidation that ended ERROR or ERROR_CDN_NODE: its failed batches, on the providers that failed.") { handle, wait };
         command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
         {
-            var caller = Caller.Operator(Environment.UserName);
-            var service = services.GetRequiredService<InvalidationService>();
-            try
+            return await AsOperatorAsync(services, async (service, caller) =>
             {
                 var retried = await service.RetryAsync(caller, parse.GetValue(handle), ct);
                 Console.WriteLine(retried.InvalidationHandle);
@@ -214,11 +200,7 @@ internal static class InvalidationCommand
                 return parse.GetValue(wait)
                     ? await InvalidationProgressDisplay.WaitAsync(service, caller, new InvalidationAccepted(retried.InvalidationHandle, 0, retried.UrlCount), ct)
                     : 0;
-            }
-            catch (IpsFaultException e)
-            {
-                throw new CliException(Refusal(e.Fault));
-            }
+            });
         }, cancellationToken));
         return command;
     }
@@ -232,6 +214,22 @@ internal static class InvalidationCommand
                     throw new CliException($"'{value}' is not an invalidation handle such as i|1|42|E_iJEv25SB_ZAKSVZpzJ6A");
                 }
             });
+
+    /// <summary>
+    /// Runs <paramref name="work"/> as the operator at this command line (recorded as <c>cli:</c> and the account);
+    /// a fault the service answers with is the command's failure, in one line.
+    /// </summary>
+    private static async Task<int> AsOperatorAsync(IServiceProvider services, Func<InvalidationService, Caller, Task<int>> work)
+    {
+        try
+        {
+            return await work(services.GetRequiredService<InvalidationService>(), Caller.Operator(Environment.UserName));
+        }
+        catch (IpsFaultException e)
+        {
+            throw new CliException(Refusal(e.Fault));
+        }
+    }
 
     /// <summary>A fault as one line: its code, what the code means, and the reason (its lines joined).</summary>
     internal static string Refusal(IpsFault fault) =>

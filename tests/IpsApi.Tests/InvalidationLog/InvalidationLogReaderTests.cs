@@ -98,7 +98,7 @@ public sealed class InvalidationLogReaderTests
         server.WithDbAsync(async db =>
         {
             var at = createdAt ?? DateTimeOffset.UtcNow;
-            var user = await db.Users.AsNoTracking().Select(u => (int?)u.Id).FirstOrDefaultAsync();
+            var user = await db.Users.AsNoTracking().OrderBy(u => u.Id).Select(u => (int?)u.Id).FirstOrDefaultAsync();
             var request = new InvalidationRequest
             {
                 CompanyId = companyId,
