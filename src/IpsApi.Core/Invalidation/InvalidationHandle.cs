@@ -39,6 +39,10 @@ public static class InvalidationHandle
         return true;
     }
 
+    /// <summary>Whether a handle's token is the stored one, in time that does not depend on where they differ.</summary>
+    public static bool TokenMatches(string stored, string presented) =>
+        CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(stored), System.Text.Encoding.ASCII.GetBytes(presented));
+
     private static string Base64UrlToken(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -238,10 +238,9 @@ public sealed partial class InvalidationService(
                 .SingleOrDefaultAsync(cancellationToken)
             : null;
 
-        if (request is null || !TokensEqual(request.Token, token))
+        if (request is null || !InvalidationHandle.TokenMatches(request.Token, token))
         {
-            throw new IpsFaultException(new IpsFault(FaultKind.Authorization, FaultCodes.InvalidCompany,
-                $"Invalid invalidation handle: '{handle}' does not name a request this user may access."));
+            throw InvalidHandle(handle);
         }
 
         // A CDN that accepted a purge but said it needs time to spread it is still flushing until then.
@@ -278,10 +277,9 @@ public sealed partial class InvalidationService(
                 .Select(r => new { r.Token, r.UrlCount, Batches = r.Batches.Select(b => new { b.Status, b.UrlCount }).ToList() })
                 .SingleOrDefaultAsync(cancellationToken)
             : null;
-        if (request is null || !TokensEqual(request.Token, token))
+        if (request is null || !InvalidationHandle.TokenMatches(request.Token, token))
         {
-            throw new IpsFaultException(new IpsFault(FaultKind.Authorization, FaultCodes.InvalidCompany,
-                $"Invalid invalidation handle: '{handle}' does not name a request this user may access."));
+            throw InvalidHandle(handle);
         }
 
         var status = InvalidationStatus.Derive(request.Batches.Select(b => b.Status));
@@ -361,9 +359,10 @@ public sealed partial class InvalidationService(
 
     private sealed record BatchState(string Status, int UrlCount, string? LastError, Guid? LeaseToken, DateTimeOffset NextAttemptAt, DateTimeOffset? SettlesAt);
 
-    private static bool TokensEqual(string expected, string actual) =>
-        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(actual));
+    /// <summary>A bogus handle and a foreign one get the same fault, so that handles cannot be probed.</summary>
+    private static IpsFaultException InvalidHandle(string? handle) =>
+        new(new IpsFault(FaultKind.Authorization, FaultCodes.InvalidCompany,
+            $"Invalid invalidation handle: '{handle}' does not name a request this user may access."));
 
     private static string? Clip(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 

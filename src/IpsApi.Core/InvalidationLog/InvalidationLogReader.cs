@@ -110,8 +110,7 @@ public sealed class InvalidationLogReader(IpsDbContext db, DatabaseSettings sett
             .Include(r => r.Batches)
             .AsSplitQuery()
             .SingleOrDefaultAsync(r => r.Id == requestId && r.CompanyId == companyId, cancellationToken);
-        if (request is null || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.ASCII.GetBytes(request.Token), System.Text.Encoding.ASCII.GetBytes(token)))
+        if (request is null || !InvalidationHandle.TokenMatches(request.Token, token))
         {
             return null;
         }
