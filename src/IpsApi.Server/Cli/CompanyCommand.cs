@@ -268,7 +268,7 @@ internal static class CompanyCommand
     }
 
     private static Argument<string> CompanyArgument() =>
-        new Argument<string>("HANDLE") { Description = "The company's handle, e.g. c|1." }.Checked(value => _ = Handle(value));
+        new Argument<string>("HANDLE") { Description = "The company's handle, e.g. c|1." }.Checked(value => _ = CompanyId(value));
 
     private static void Describe(Company company)
     {
@@ -289,13 +289,14 @@ internal static class CompanyCommand
 
     private static async Task<Company> FindAsync(IpsDbContext db, string? handle, CancellationToken cancellationToken, bool tracked = false)
     {
-        var id = Handle(handle);
+        var id = CompanyId(handle);
         var companies = tracked ? db.Companies : db.Companies.AsNoTracking();
         return await companies.SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new CliException($"no company {handle}: 'ipsapi company list' shows the handles");
     }
 
-    private static int Handle(string? value) =>
+    /// <summary>The id in a company handle given on the command line; anything else is a bad argument naming it.</summary>
+    internal static int CompanyId(string? value) =>
         CompanyHandle.TryParse(value, out var id) ? id : throw new CliException($"'{value}' is not a company handle such as c|1");
 
     private static int? Limit(int? value, string option) =>

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using IpsApi.Core.Companies;
 using IpsApi.Core.Faults;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.InvalidationLog;
@@ -41,7 +40,7 @@ internal static class InvalidationCommand
     private static Command Add()
     {
         var company = new Option<string>("--company") { Description = "The company's handle, e.g. c|1.", Required = true }
-            .Checked(value => _ = CompanyId(value));
+            .Checked(value => _ = CompanyCommand.CompanyId(value));
         var urls = new Option<string[]>("--url") { Description = "A URL to invalidate (repeat for several)." };
         var file = new Option<string?>("--file") { Description = "A file of URLs, one a line (blank lines and lines starting with # are skipped); - reads standard input." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the URLs and print those that would be submitted; store nothing." };
@@ -92,7 +91,7 @@ internal static class InvalidationCommand
     private static Command PurgeAll()
     {
         var company = new Option<string>("--company") { Description = "The company's handle, e.g. c|1.", Required = true }
-            .Checked(value => _ = CompanyId(value));
+            .Checked(value => _ = CompanyCommand.CompanyId(value));
         var yes = new Option<bool>("--yes") { Description = "Confirm: every cached object of the company is dropped, and the image servers render each again on its next request." };
         var wait = new Option<bool>("--wait") { Description = "After submitting, show progress until a final status; exit 0 only for Done." };
         var command = new Command("purge-all", "Purge a company's whole cache on every tier of its route (scope all); prints the invalidation handle as the first line.")
@@ -121,7 +120,7 @@ internal static class InvalidationCommand
     private static Command List()
     {
         var company = new Option<string?>("--company") { Description = "Only this company's, e.g. c|1." }
-            .Checked(value => _ = value is null ? 0 : CompanyId(value));
+            .Checked(value => _ = value is null ? 0 : CompanyCommand.CompanyId(value));
         var status = new Option<string?>("--status") { Description = "Only those with this status." }
             .AcceptOnlyFromAmong([.. InvalidationLogReader.FilterableStatuses]);
         var kind = new Option<string>("--kind") { Description = "manual (somebody asked), automatic (a new asset version) or all.", DefaultValueFactory = _ => "all" }
@@ -144,7 +143,7 @@ internal static class InvalidationCommand
         command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
         {
             var filter = new InvalidationLogFilter(
-                parse.GetValue(company) is { } handle ? CompanyId(handle) : null,
+                parse.GetValue(company) is { } handle ? CompanyCommand.CompanyId(handle) : null,
                 parse.GetValue(status),
                 parse.GetValue(kind) is "all" ? null : parse.GetValue(kind),
                 parse.GetValue(since) is { } text ? Since(text) : null,
@@ -236,9 +235,6 @@ internal static class InvalidationCommand
         $"refused with fault {fault.Code.ToString(CultureInfo.InvariantCulture)}: {string.Join("; ", fault.Reason.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}";
 
     internal static string Local(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static int CompanyId(string? value) =>
-        CompanyHandle.TryParse(value, out var id) ? id : throw new CliException($"'{value}' is not a company handle such as c|1");
 
     private static DateTimeOffset Since(string value) =>
         DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var parsed)
