@@ -24,7 +24,7 @@ public sealed class FollowUpTests
         var handle = await AcceptAsync(stack, urls, Confirm);
 
         await stack.WaitForStatusAsync(handle, "Done");
-        var jobs = await WaitForJobsAsync(stack, 3, j => j.Status == JobStatus.Done);
+        var jobs = await stack.WaitForJobsAsync(3, JobStatus.Done, TimeSpan.FromSeconds(20));
 
         var batches = await stack.Server.WithDbAsync(db => db.NotificationBatches.AsNoTracking().OrderBy(b => b.Sequence).ToListAsync());
         Assert.Equal(batches.Select(b => (long?)b.Id), jobs.Select(j => j.BatchId).Order());
@@ -104,21 +104,5 @@ public sealed class FollowUpTests
         var reply = await stack.Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(stack.Admin), stack.Company.Handle, urls, extraParams));
         Assert.Equal(System.Net.HttpStatusCode.OK, reply.Status);
         return reply.Handle;
-    }
-
-    private static async Task<List<Job>> WaitForJobsAsync(PurgeStack stack, int count, Func<Job, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var jobs = await stack.Server.WithDbAsync(db => db.Jobs.AsNoTracking().OrderBy(j => j.Id).ToListAsync());
-            if (jobs.Count == count && jobs.All(condition))
-            {
-                return jobs;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{jobs.Count} jobs, {jobs.Count(condition)} as expected");
-            await Task.Delay(25);
-        }
     }
 }

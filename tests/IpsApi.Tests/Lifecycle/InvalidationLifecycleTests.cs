@@ -33,7 +33,7 @@ public sealed class InvalidationLifecycleTests
             "<ns:emailConfirmation><ns:ccOriginator>true</ns:ccOriginator></ns:emailConfirmation>"));
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         var delivery = await receiver.NextAsync();
-        var jobs = await WaitForJobsAsync(stack, 4);
+        var jobs = await stack.WaitForJobsAsync(4, JobStatus.Done);
 
         Assert.True(delivery.SignatureValid, $"signature {delivery.Signature} does not verify");
         using var body = JsonDocument.Parse(delivery.Body);
@@ -44,21 +44,5 @@ public sealed class InvalidationLifecycleTests
         Assert.All(smtp.Messages(), m => Assert.Equal([stack.Admin.Email], m.Recipients));
         Assert.Equal([FollowUpKinds.Callback, FollowUpKinds.Mail, FollowUpKinds.Mail, FollowUpKinds.Mail], jobs.Select(j => j.Kind).Order(StringComparer.Ordinal));
         Assert.Single(receiver.Deliveries);
-    }
-
-    private static async Task<List<Job>> WaitForJobsAsync(PurgeStack stack, int count)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var jobs = await stack.Server.WithDbAsync(db => db.Jobs.AsNoTracking().ToListAsync());
-            if (jobs.Count == count && jobs.All(j => j.Status == JobStatus.Done))
-            {
-                return jobs;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{jobs.Count} jobs: {string.Join("; ", jobs.Select(j => $"{j.Kind} {j.Status} {j.LastError}"))}");
-            await Task.Delay(25);
-        }
     }
 }

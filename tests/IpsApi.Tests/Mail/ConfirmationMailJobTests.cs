@@ -24,7 +24,7 @@ public sealed class ConfirmationMailJobTests
 
         var handle = await AcceptAsync(stack, urls, ToOriginatorAndOthers);
         await stack.WaitForStatusAsync(handle, "Done");
-        var jobs = await WaitForJobsAsync(stack, 3, JobStatus.Done);
+        var jobs = await stack.WaitForJobsAsync(3, JobStatus.Done);
         var mails = smtp.Messages();
 
         Assert.Equal(3, mails.Count);
@@ -50,7 +50,7 @@ public sealed class ConfirmationMailJobTests
 
         var handle = await AcceptAsync(stack, [stack.Url("a")], ToOriginatorAndOthers);
         await stack.WaitForStatusAsync(handle, "Done");
-        var job = Assert.Single(await WaitForJobsAsync(stack, 1, JobStatus.Done));
+        var job = Assert.Single(await stack.WaitForJobsAsync(1, JobStatus.Done));
 
         Assert.Equal(["data-refused", "message"], smtp.Events().Select(e => e.GetProperty("event").GetString()));
         Assert.Single(smtp.Messages());
@@ -66,7 +66,7 @@ public sealed class ConfirmationMailJobTests
 
         var handle = await AcceptAsync(stack, [stack.Url("a")], ToOriginatorAndOthers);
         await stack.WaitForStatusAsync(handle, "Done");
-        var job = Assert.Single(await WaitForJobsAsync(stack, 1, JobStatus.Failed));
+        var job = Assert.Single(await stack.WaitForJobsAsync(1, JobStatus.Failed));
 
         Assert.Empty(smtp.Messages());
         Assert.Contains("554", job.LastError, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class ConfirmationMailJobTests
 
         var handle = await AcceptAsync(stack, [stack.Url("a")], ToOriginatorAndOthers);
         await stack.WaitForStatusAsync(handle, "Done");
-        var job = Assert.Single(await WaitForJobsAsync(stack, 1, JobStatus.Done));
+        var job = Assert.Single(await stack.WaitForJobsAsync(1, JobStatus.Done));
 
         Assert.Equal("skipped: mail is off (Smtp:Host is not set)", job.Result);
     }
@@ -101,21 +101,5 @@ public sealed class ConfirmationMailJobTests
         var reply = await stack.Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(stack.Admin), stack.Company.Handle, urls, extraParams));
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         return reply.Handle;
-    }
-
-    private static async Task<List<Job>> WaitForJobsAsync(PurgeStack stack, int count, string status)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var jobs = await stack.Server.WithDbAsync(db => db.Jobs.AsNoTracking().OrderBy(j => j.Id).ToListAsync());
-            if (jobs.Count == count && jobs.All(j => j.Status == status))
-            {
-                return jobs;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{jobs.Count} jobs: {string.Join("; ", jobs.Select(j => $"{j.Status} {j.LastError}"))}");
-            await Task.Delay(25);
-        }
     }
 }

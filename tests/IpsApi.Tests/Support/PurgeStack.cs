@@ -1,6 +1,8 @@
 using IpsApi.Core.Companies;
+using IpsApi.Core.Jobs;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Users;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IpsApi.Tests.Support;
@@ -83,6 +85,26 @@ public sealed class PurgeStack : IAsyncDisposable
     }
 
     public string Url(string path) => PostgresServerFixture.Url(Company, path);
+
+    /// <summary>
+    /// Waits until the store holds exactly <paramref name="count"/> follow-up jobs, all in <paramref name="status"/>; fails
+    /// after <paramref name="timeout"/> (30 s unless told) naming each job's kind, status and last error. Ordered by id.
+    /// </summary>
+    public async Task<List<Job>> WaitForJobsAsync(int count, string status, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var jobs = await Server.WithDbAsync(db => db.Jobs.AsNoTracking().OrderBy(j => j.Id).ToListAsync());
+            if (jobs.Count == count && jobs.All(j => j.Status == status))
+            {
+                return jobs;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{jobs.Count} jobs: {string.Join("; ", jobs.Select(j => $"{j.Kind} {j.Status} {j.LastError}"))}");
+            await Task.Delay(25);
+        }
+    }
 
     /// <summary>Sets the company's callback with the real <c>ipsapi company callback</c> command on this database; returns the secret it printed.</summary>
     public async Task<string> SetCallbackWithCliAsync(Uri url)
