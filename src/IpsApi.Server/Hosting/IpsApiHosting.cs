@@ -3,6 +3,7 @@ using System.ServiceModel.Channels;
 using System.Text;
 using IpsApi.Core;
 using IpsApi.Core.Purge;
+using IpsApi.Server.Authentication;
 using IpsApi.Server.Soap;
 using IpsApi.Server.Wsdl;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -48,6 +49,8 @@ public static class IpsApiHosting
 
         builder.Services.AddIpsHealthChecks();
         builder.Services.AddHttpContextAccessor();
+        builder.Services.AddIpsAuthentication();
+        builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<RequestSchemas>();
         builder.Services.AddSingleton<ContractDocuments>();
         builder.Services.AddSingleton<SoapRequestReader>();

@@ -1,12 +1,10 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Xml;
 using IpsApi.Core.Faults;
-using IpsApi.Core.Persistence;
 using IpsApi.Core.Users;
-using IpsApi.Core.Users.Throttling;
+using IpsApi.Server.Authentication;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace IpsApi.Server.Soap;
@@ -14,7 +12,7 @@ namespace IpsApi.Server.Soap;
 /// <summary>
 /// Everything a SOAP request must pass before SoapCore dispatches it: a content coding it can decode,
 /// the size limit (on the decoded body), no DOCTYPE,
-/// a readable envelope, credentials (spec §2), a body valid by the shipped XSD, and a SOAPAction
+/// a readable envelope, credentials (spec §2, checked by the <see cref="IpsAuthenticationHandler"/>), a body valid by the shipped XSD, and a SOAPAction
 /// that agrees with the body element. The body element decides the operation; SoapCore is told
 /// which by the SOAPAction it sees. Faults here are written directly, in the request's SOAP version.
 /// </summary>
@@ -29,7 +27,7 @@ public sealed partial class SoapGuardMiddleware(
     private static readonly char[] ActionSeparators = ['#', '/', ':'];
     private readonly long maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
-    public async Task InvokeAsync(HttpContext http, CredentialVerifier verifier, RefusalPacer pacer, IpsDbContext db)
+    public async Task InvokeAsync(HttpContext http)
     {
         var transport = TransportVersion(http.Request.ContentType);
         if (transport is null)
@@ -118,64 +116,47 @@ public sealed partial class SoapGuardMiddleware(
             return;
         }
 
-        var credentials = Credentials(http, headers, out var credentialProblem);
-        if (credentialProblem is not null)
+        if (Credentials(headers) is { } presented)
         {
-            await WriteFaultAsync(http, version, faultStatus, IpsFault.NoCredentials(credentialProblem));
-            return;
+            http.Features.Set(presented);
         }
 
-        if (credentials is null)
+        var authentication = await http.AuthenticateAsync(IpsAuthentication.Scheme);
+        if (IpsClaims.ToUser(authentication.Principal) is not { } user)
         {
-            http.Response.Headers.WWWAuthenticate = "Basic realm=\"IpsApi\"";
-            await WriteFaultAsync(http, version, StatusCodes.Status401Unauthorized, IpsFault.NoCredentials(
-                "No credentials: send an authHeader SOAP header, the AuthUser/AuthPassword headers, or HTTP Basic authentication."));
-            return;
-        }
-
-        CredentialCheck check;
-        try
-        {
-            // One connection serves the whole call (credentials, company, the insert): the
-            // request scope's context keeps it open until the response is written.
-            await db.Database.OpenConnectionAsync(http.RequestAborted);
-            check = await verifier.VerifyAsync(credentials.Value.User, credentials.Value.Password, http.Connection.RemoteIpAddress, http.RequestAborted);
-            if (check.Lock is { } locked && !await pacer.WaitTurnAsync(locked, http.RequestAborted))
+            var failure = http.Features.Get<IpsAuthenticationFailure>();
+            switch (failure?.Problem)
             {
-                // Too many attempts already waiting on this lock: closing the connection is the cheapest answer
-                // (the status is for the request log only; nothing is sent).
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Abort();
-                return;
+                case null:
+                    http.Response.Headers.WWWAuthenticate = IpsAuthentication.BasicChallenge;
+                    await WriteFaultAsync(http, version, StatusCodes.Status401Unauthorized, IpsFault.NoCredentials(
+                        "No credentials: send an authHeader SOAP header, the AuthUser/AuthPassword headers, or HTTP Basic authentication."));
+                    return;
+                case IpsAuthenticationProblem.MalformedCredentials:
+                    await WriteFaultAsync(http, version, faultStatus, IpsFault.NoCredentials(failure.Detail!));
+                    return;
+                case IpsAuthenticationProblem.TooManyWaiting:
+                    // Too many attempts already waiting on this lock: closing the connection is the cheapest answer
+                    // (the status is for the request log only; nothing is sent).
+                    http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    http.Abort();
+                    return;
+                case IpsAuthenticationProblem.ClientGone:
+                    http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    return;
+                case IpsAuthenticationProblem.ServerFault:
+                    await WriteFaultAsync(http, version, faultStatus, IpsFault.ServerException());
+                    return;
+                case IpsAuthenticationProblem.Busy:
+                    RequestLog.Busy(http);
+                    http.Response.Headers.RetryAfter = "1";
+                    await WriteFaultAsync(http, version, faultStatus, IpsFault.ServerBusy());
+                    return;
+                default:
+                    // Unknown user, wrong password, or a locked name or address: one fault for all (logged by the verifier).
+                    await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidCredentials());
+                    return;
             }
-        }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // Gone while its password waited for a hash thread (or its lookup ran): no one is left to answer.
-            LogClientGoneDuringCheck(logger);
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return;
-        }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            LogServerFault(logger, e);
-            await WriteFaultAsync(http, version, faultStatus, IpsFault.ServerException());
-            return;
-        }
-
-        if (check.Outcome == CredentialOutcome.Busy)
-        {
-            RequestLog.Busy(http);
-            http.Response.Headers.RetryAfter = "1";
-            await WriteFaultAsync(http, version, faultStatus, IpsFault.ServerBusy());
-            return;
-        }
-
-        if (check.User is not { } user)
-        {
-            // Unknown user, wrong password, or a locked name or address: one fault for all (logged by the verifier).
-            await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidCredentials());
-            return;
         }
 
         RequestLog.User(http, user.Email);
@@ -267,52 +248,26 @@ public sealed partial class SoapGuardMiddleware(
         return name.EndsWith(ParamSuffix, StringComparison.Ordinal) ? name[..^ParamSuffix.Length] : name;
     }
 
-    /// <summary>authHeader, then the legacy headers, then HTTP Basic; null when the request carries none at all.</summary>
-    private static (string User, string Password)? Credentials(HttpContext http, AuthHeaderValues headers, out string? problem)
+    /// <summary>
+    /// The credentials of the authHeader, else of the legacy AuthUser/AuthPassword headers; null when the envelope
+    /// carries neither (the handler then reads HTTP Basic).
+    /// </summary>
+    private static PresentedCredentials? Credentials(AuthHeaderValues headers)
     {
-        problem = null;
         if (headers.HasAuthHeader)
         {
-            if (string.IsNullOrEmpty(headers.User) || headers.Password is null)
-            {
-                problem = "No credentials: authHeader must carry user and password.";
-                return null;
-            }
-
-            return (headers.User, headers.Password);
+            return string.IsNullOrEmpty(headers.User) || headers.Password is null
+                ? PresentedCredentials.Malformed("No credentials: authHeader must carry user and password.")
+                : new PresentedCredentials(headers.User, headers.Password);
         }
 
         if (headers.LegacyUser is not null || headers.LegacyPassword is not null)
         {
-            if (string.IsNullOrEmpty(headers.LegacyUser) || headers.LegacyPassword is null)
-            {
-                problem = "No credentials: the AuthUser and AuthPassword headers must both be present.";
-                return null;
-            }
-
-            return (headers.LegacyUser, headers.LegacyPassword);
+            return string.IsNullOrEmpty(headers.LegacyUser) || headers.LegacyPassword is null
+                ? PresentedCredentials.Malformed("No credentials: the AuthUser and AuthPassword headers must both be present.")
+                : new PresentedCredentials(headers.LegacyUser, headers.LegacyPassword);
         }
 
-        if (!AuthenticationHeaderValue.TryParse(http.Request.Headers.Authorization, out var authorization)
-            || !authorization.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        try
-        {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization.Parameter ?? ""));
-            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0)
-            {
-                return (decoded[..colon], decoded[(colon + 1)..]);
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        problem = "No credentials: the Basic Authorization header is not base64(user:password).";
         return null;
     }
 
@@ -365,11 +320,7 @@ public sealed partial class SoapGuardMiddleware(
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Client closed the connection before sending the whole request body")]
     private static partial void LogClientGone(ILogger logger);
 
-    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Client closed the connection before its credentials were checked")]
-    private static partial void LogClientGoneDuringCheck(ILogger logger);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not check credentials; answered with fault 30000")]
-    private static partial void LogServerFault(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Refused a request body with a DOCTYPE declaration")]
     private static partial void LogDoctypeRefused(ILogger logger);
