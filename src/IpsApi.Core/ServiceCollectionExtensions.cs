@@ -37,6 +37,8 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddScoped<InvalidationService>();
+        services.AddScoped<Companies.CompanySettings>();
+        services.AddScoped<UserAccounts>();
         services.AddScoped<InvalidationLog.InvalidationLogReader>();
         services.AddScoped<UsageRules>();
         services.AddScoped<DatabaseMigrator>();

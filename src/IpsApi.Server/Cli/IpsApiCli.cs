@@ -43,6 +43,11 @@ public static class IpsApiCli
             await Console.Error.WriteLineAsync($"ipsapi: {e.Message}");
             return 1;
         }
+        catch (Core.InvalidSettingException e)
+        {
+            await Console.Error.WriteLineAsync($"ipsapi: {CliException.ForSetting(e).Message}");
+            return 1;
+        }
         catch (Exception e) when (e is Core.ConfigurationException or Core.Persistence.MigrationRefusedException)
         {
             await Console.Error.WriteLineAsync($"ipsapi: {e.Message}");

@@ -32,5 +32,9 @@ internal static class OptionCheck
         {
             result.AddError(e.Message);
         }
+        catch (Core.InvalidSettingException e)
+        {
+            result.AddError(CliException.ForSetting(e).Message);
+        }
     }
 }

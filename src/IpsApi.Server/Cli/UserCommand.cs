@@ -1,16 +1,11 @@
 using System.CommandLine;
 using IpsApi.Core.Companies;
-using IpsApi.Core.Invalidation;
-using IpsApi.Core.Persistence;
 using IpsApi.Core.Users;
-using Microsoft.EntityFrameworkCore;
 
 namespace IpsApi.Server.Cli;
 
 internal static class UserCommand
 {
-    private const int MinPasswordLength = 8;
-
     public static Command Create()
     {
         var command = new Command("user", "Manage users.");
@@ -21,7 +16,7 @@ internal static class UserCommand
     }
 
     private static Option<string> Email() =>
-        new Option<string>("--email") { Description = "The user's login.", Required = true }.Checked(value => CheckEmail(value));
+        new Option<string>("--email") { Description = "The user's login.", Required = true }.Checked(value => UserAccounts.Email(value));
 
     private static Option<bool> PasswordStdin() =>
         new("--password-stdin") { Description = "Read the password from standard input (required: passwords never go on a command line)." };
@@ -61,37 +56,14 @@ internal static class UserCommand
         command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
         {
             var password = ReadPassword(parse.GetValue(stdin));
-            var db = services.GetRequiredService<IpsDbContext>();
-            var address = CheckEmail(parse.GetValue(email));
-            if (await db.Users.AnyAsync(u => u.Email == address, ct))
+            var handles = parse.GetValue(companies) ?? [];
+            if (UserAccounts.Caveat(parse.GetValue(role), handles.Length) is { } caveat)
             {
-                throw new CliException($"user {address} exists already (use 'user passwd' to change the password)");
+                Console.Error.WriteLine($"warning: {caveat}");
             }
 
-            var user = new User
-            {
-                Email = address,
-                PasswordHash = PasswordHasher.Hash(password),
-                Role = parse.GetValue(role),
-                CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
-            };
-            foreach (var handle in parse.GetValue(companies) ?? [])
-            {
-                var company = CompanyHandle.TryParse(handle, out var id) ? await db.Companies.FindAsync([id], ct) : null;
-                user.Companies.Add(company ?? throw new CliException($"--company '{handle}' is not a company handle (see 'company list')"));
-            }
-
-            if (!CompanyAccess.MayCallOperations(user.Role))
-            {
-                Console.Error.WriteLine($"warning: a {user.Role} may not call the API (its calls get authorizationFault 20003); only IpsAdmin and IpsCompanyAdmin may.");
-            }
-            else if (user.Role == Role.IpsCompanyAdmin && user.Companies.Count == 0)
-            {
-                Console.Error.WriteLine("warning: an IpsCompanyAdmin without --company may not invalidate anything yet.");
-            }
-
-            db.Users.Add(user);
-            await db.SaveChangesAsync(ct);
+            var user = await services.GetRequiredService<UserAccounts>().AddAsync(
+                Operator, parse.GetValue(email), password, parse.GetValue(role), handles, ct);
             Console.WriteLine($"Added {user.Role} {user.Email}" + (user.Companies.Count > 0 ? $" in {string.Join(", ", user.Companies.Select(c => c.Handle))}." : "."));
             return 0;
         }, cancellationToken));
@@ -103,8 +75,7 @@ internal static class UserCommand
         var command = new Command("list", "List users: email, role, companies.");
         command.SetAction((_, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
         {
-            var users = await services.GetRequiredService<IpsDbContext>().Users.AsNoTracking()
-                .Include(u => u.Companies).OrderBy(u => u.Email).ToListAsync(ct);
+            var users = await services.GetRequiredService<UserAccounts>().ListAsync(Operator, ct);
             Console.WriteLine("EMAIL\tROLE\tCOMPANIES");
             foreach (var user in users)
             {
@@ -124,25 +95,15 @@ internal static class UserCommand
         command.SetAction((parse, cancellationToken) => CliHost.RunAsync(async (services, ct) =>
         {
             var password = ReadPassword(parse.GetValue(stdin));
-            var address = CheckEmail(parse.GetValue(email));
-            var db = services.GetRequiredService<IpsDbContext>();
-            var user = await db.Users.SingleOrDefaultAsync(u => u.Email == address, ct)
-                ?? throw new CliException($"no user {address}");
-            user.PasswordHash = PasswordHasher.Hash(password);
-            await db.SaveChangesAsync(ct);
+            var user = await services.GetRequiredService<UserAccounts>().SetPasswordAsync(Operator, parse.GetValue(email), password, ct);
             Console.WriteLine($"Password of {user.Email} changed.");
             return 0;
         }, cancellationToken));
         return command;
     }
 
-    private static string CheckEmail(string? value)
-    {
-        var address = User.NormalizeEmail(value ?? "");
-        return address.Length <= 254 && System.Net.Mail.MailAddress.TryCreate(address, out var parsed) && parsed.Address == address
-            ? address
-            : throw new CliException($"--email '{value}' is not an email address");
-    }
+    /// <summary>The operator at this command line: an IpsAdmin.</summary>
+    private static Caller Operator => Caller.Operator(Environment.UserName);
 
     /// <summary>The first line of standard input; never from the command line, where other users and shell history would see it.</summary>
     private static string ReadPassword(bool fromStdin)
@@ -153,8 +114,8 @@ internal static class UserCommand
         }
 
         var password = Console.In.ReadLine() ?? "";
-        return password.Length >= MinPasswordLength
+        return password.Length >= UserAccounts.MinPasswordLength
             ? password
-            : throw new CliException($"the password read from standard input must be at least {MinPasswordLength} characters");
+            : throw new CliException($"the password read from standard input must be at least {UserAccounts.MinPasswordLength} characters");
     }
 }
