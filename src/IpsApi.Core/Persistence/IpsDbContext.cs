@@ -31,6 +31,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<AuthFailure> AuthFailures => Set<AuthFailure>();
 
+    public DbSet<Hooks.HookDelivery> HookDeliveries => Set<Hooks.HookDelivery>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Company>(company =>
@@ -47,6 +49,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             company.Property(c => c.FastlySurrogateKey).HasMaxLength(200);
             company.Property(c => c.CallbackUrl).HasMaxLength(2048);
             company.Property(c => c.CallbackSecret).HasMaxLength(100);
+            company.Property(c => c.InvalidationTemplate).HasMaxLength(Templates.InvalidationTemplate.MaxLength);
+            company.Property(c => c.WebhookSecret).HasMaxLength(100);
         });
 
         modelBuilder.Entity<User>(user =>
@@ -133,6 +137,18 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             failure.Property(f => f.Key).HasMaxLength(ThrottleKeys.MaxKeyLength);
             // Rows whose window has ended are deleted by this column.
             failure.HasIndex(f => f.WindowEndsAt);
+        });
+
+        modelBuilder.Entity<Hooks.HookDelivery>(delivery =>
+        {
+            delivery.ToTable("hook_deliveries");
+            delivery.Property(d => d.BodyHash).HasMaxLength(64);
+            // One delivery per body and company: of two identical deliveries at once, the second's insert fails
+            // here, its request rolls back with it, and it answers with the first one's handle.
+            delivery.HasIndex(d => new { d.CompanyId, d.BodyHash }).IsUnique();
+            delivery.HasIndex(d => d.ReceivedAt);
+            delivery.HasOne<Company>().WithMany().HasForeignKey(d => d.CompanyId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasOne(d => d.Request).WithMany().HasForeignKey(d => d.RequestId).OnDelete(DeleteBehavior.Cascade);
         });
 
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
