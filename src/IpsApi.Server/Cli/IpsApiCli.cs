@@ -18,6 +18,7 @@ public static class IpsApiCli
             CompanyCommand.Create(),
             UserCommand.Create(),
             InvalidationCommand.Create(),
+            TemplateCommand.Create(),
         };
 
         if (args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version")))
