@@ -4,6 +4,7 @@ using System.Text;
 using IpsApi.Core;
 using IpsApi.Core.Purge;
 using IpsApi.Server.Authentication;
+using IpsApi.Server.Hooks;
 using IpsApi.Server.Soap;
 using IpsApi.Server.Wsdl;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -109,6 +110,7 @@ public static class IpsApiHosting
             });
         app.MapContractDocuments();
         app.MapIpsHealthChecks();
+        app.MapAssetVersionHook();
         return app;
     }
 
