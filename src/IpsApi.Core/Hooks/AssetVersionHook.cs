@@ -56,23 +56,24 @@ public sealed partial class AssetVersionHook(IpsDbContext db, InvalidationServic
             return Refused(AssetVersionOutcome.Malformed, malformed);
         }
 
-        if (!CompanyHandle.TryParse(handle, out var companyId) || companyId != signer.Value.Id)
+        if (!CompanyHandle.TryParse(handle, out var companyId) || companyId != signer)
         {
             return Refused(AssetVersionOutcome.UnknownCompany, $"Invalid company: '{handle}' does not name the company this webhook secret belongs to.");
         }
 
-        var company = signer.Value;
-        if (string.IsNullOrEmpty(company.Template))
+        var company = (Id: companyId, Handle: CompanyHandle.Format(companyId));
+        var template = await db.Companies.AsNoTracking().Where(c => c.Id == company.Id).Select(c => c.InvalidationTemplate).SingleAsync(cancellationToken);
+        if (string.IsNullOrEmpty(template))
         {
             return Refused(AssetVersionOutcome.NoTemplate,
-                $"Failed to retrieve URLs for selected assets. Company {CompanyHandle.Format(company.Id)} has no CDN invalidation template to expand for a new asset version.");
+                $"Failed to retrieve URLs for selected assets. Company {company.Handle} has no CDN invalidation template to expand for a new asset version.");
         }
 
         var bodyHash = Convert.ToHexStringLower(SHA256.HashData(body.Span));
         var now = clock.GetUtcNow();
         if (await FindAsync(company.Id, bodyHash, now, cancellationToken) is { } earlier)
         {
-            LogReplayed(logger, earlier.Handle!, CompanyHandle.Format(company.Id));
+            LogReplayed(logger, earlier.Handle!, company.Handle);
             return earlier;
         }
 
@@ -89,7 +90,7 @@ public sealed partial class AssetVersionHook(IpsDbContext db, InvalidationServic
         try
         {
             var accepted = await invalidations.AcceptAsync(caller, command, new HookDelivery { BodyHash = bodyHash, ReceivedAt = now }, cancellationToken);
-            LogAccepted(logger, accepted.InvalidationHandle, CompanyHandle.Format(company.Id), assetIds.Count, accepted.UrlCount);
+            LogAccepted(logger, accepted.InvalidationHandle, company.Handle, assetIds.Count, accepted.UrlCount);
             return new AssetVersionResult(AssetVersionOutcome.Accepted, accepted.InvalidationHandle, accepted.EstimatedSeconds, accepted.UrlCount);
         }
         catch (DbUpdateException)
@@ -98,7 +99,7 @@ public sealed partial class AssetVersionHook(IpsDbContext db, InvalidationServic
             db.ChangeTracker.Clear();
             if (await FindAsync(company.Id, bodyHash, now, cancellationToken) is { } first)
             {
-                LogReplayed(logger, first.Handle!, CompanyHandle.Format(company.Id));
+                LogReplayed(logger, first.Handle!, company.Handle);
                 return first;
             }
 
@@ -107,18 +108,18 @@ public sealed partial class AssetVersionHook(IpsDbContext db, InvalidationServic
     }
 
     /// <summary>The company whose webhook secret made <paramref name="mac"/>, checking every secret in fixed time.</summary>
-    private async Task<(int Id, string? Template)?> SignerAsync(ReadOnlyMemory<byte> body, byte[] mac, CancellationToken cancellationToken)
+    private async Task<int?> SignerAsync(ReadOnlyMemory<byte> body, byte[] mac, CancellationToken cancellationToken)
     {
         var keys = await db.Companies.AsNoTracking()
             .Where(c => c.WebhookSecret != null)
-            .Select(c => new { c.Id, c.WebhookSecret, c.InvalidationTemplate })
+            .Select(c => new { c.Id, c.WebhookSecret })
             .ToListAsync(cancellationToken);
-        (int, string?)? signer = null;
+        int? signer = null;
         foreach (var key in keys)
         {
             if (CryptographicOperations.FixedTimeEquals(AssetVersionSignature.Mac(key.WebhookSecret!, body.Span), mac))
             {
-                signer = (key.Id, key.InvalidationTemplate);
+                signer = key.Id;
             }
         }
 
