@@ -183,7 +183,7 @@ internal static class CompanyCommand
         var rotate = new Option<bool>("--rotate") { Description = "Make a new secret (the old one stops working at once)." };
         var command = new Command("webhook-secret",
             "Print the secret that signs the company's asset-version webhook deliveries (X-IpsApi-Signature: sha256=<hex HMAC-SHA256 of the body>), "
-            + "making one when the company has none; the secret is the last line.")
+            + "making one when the company has none. The secret is alone on standard output: secret=$(ipsapi company webhook-secret 'c|1').")
         {
             handle, rotate,
         };

@@ -8,17 +8,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IpsApi.Tests.Hooks;
 
-/// <summary>The replay window at its edge, on a clock that moves only when the test moves it.</summary>
+/// <summary>The replay window at its edge, on a clock that moves only when the test moves it, on either store.</summary>
 public sealed class AssetVersionReplayWindowTests
 {
-    [Fact]
-    public async Task SameBody_JustInsideFiveMinutes_IsAReplay_AtFiveMinutes_IsANewRequest_ThatLaterReplaysAnswer()
+    [Theory]
+    [InlineData("Postgres")]
+    [InlineData("Sqlite")]
+    public async Task SameBody_JustInsideFiveMinutes_IsAReplay_AtFiveMinutes_IsANewRequest_ThatLaterReplaysAnswer(string provider)
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
-        var database = await TestPostgres.CreateDatabaseAsync();
+        var postgres = provider == "Postgres";
+        var database = postgres ? await TestPostgres.CreateDatabaseAsync() : $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("ipsapi-hook-").FullName, "ipsapi.db")}";
         try
         {
-            await using var server = await TestServer.StartOnPostgresAsync(database, new Dictionary<string, string?> { ["Purge:Workers"] = "0" },
+            await using var server = await TestServer.StartAsync(
+                new Dictionary<string, string?> { ["Database:Provider"] = provider, ["ConnectionStrings:IpsApi"] = database, ["Purge:Workers"] = "0" },
                 services => services.AddSingleton<TimeProvider>(clock));
             var acme = await HookCompany.AddAsync(server);
             var body = acme.Body("spinset");
@@ -39,7 +43,10 @@ public sealed class AssetVersionReplayWindowTests
         }
         finally
         {
-            await TestPostgres.DropDatabaseAsync(database);
+            if (postgres)
+            {
+                await TestPostgres.DropDatabaseAsync(database);
+            }
         }
     }
 
