@@ -67,5 +67,10 @@ public static class InvalidationTemplate
             : line.Text.Replace(Placeholder, assetId, StringComparison.Ordinal);
     }
 
-    private static string Shown(string entry) => entry.Length <= 120 ? entry : entry[..120] + "...";
+    /// <summary>The entry as a fault quotes it: at most 120 characters, control characters shown as <c>?</c>.</summary>
+    private static string Shown(string entry)
+    {
+        var printable = string.Concat(entry.Take(120).Select(c => char.IsControl(c) ? '?' : c));
+        return entry.Length <= 120 ? printable : printable + "...";
+    }
 }

@@ -32,6 +32,15 @@ public sealed class TemplateRulesTests
     }
 
     [Fact]
+    public void Parse_LineWithoutId_IsQuotedWithoutItsControlCharacters()
+    {
+        var refused = Assert.Throws<IpsFaultException>(() => InvalidationTemplate.Parse("<ID>\nhttps://x\u001b[2J/" + new string('a', 200)));
+        Assert.StartsWith("CDN invalidation template line 2 'https://x?[2J/aaa", refused.Fault.Reason, StringComparison.Ordinal);
+        Assert.Contains("a...' has no <ID>", refused.Fault.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', refused.Fault.Reason);
+    }
+
+    [Fact]
     public void Parse_SkipsBlankLines_TrimsEntries_NumbersThemByLine()
     {
         var lines = InvalidationTemplate.Parse("\n  <ID>  \r\n\nhttps://img.acme.test/is/image/Acme/<ID>?$thumb$\n");
