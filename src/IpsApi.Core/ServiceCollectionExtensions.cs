@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Companies.CompanySettings>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<InvalidationLog.InvalidationLogReader>();
+        services.AddScoped<InvalidationLog.CompanyInvalidationLog>();
         services.AddScoped<UsageRules>();
         services.AddScoped<DatabaseMigrator>();
         services.AddOptions<InvalidationOptions>()

@@ -3,6 +3,7 @@ using System.ServiceModel.Channels;
 using System.Text;
 using IpsApi.Core;
 using IpsApi.Core.Purge;
+using IpsApi.Server.Api;
 using IpsApi.Server.Authentication;
 using IpsApi.Server.Soap;
 using IpsApi.Server.Wsdl;
@@ -50,6 +51,7 @@ public static class IpsApiHosting
         builder.Services.AddIpsHealthChecks();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddIpsAuthentication();
+        builder.Services.AddIpsJsonApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<RequestSchemas>();
         builder.Services.AddSingleton<ContractDocuments>();
@@ -108,6 +110,7 @@ public static class IpsApiHosting
                 });
             });
         app.MapContractDocuments();
+        app.MapInvalidationsApi();
         app.MapIpsHealthChecks();
         return app;
     }
