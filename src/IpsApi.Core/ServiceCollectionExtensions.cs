@@ -39,6 +39,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<InvalidationService>();
         services.AddScoped<Companies.CompanySettings>();
         services.AddScoped<UserAccounts>();
+        services.AddScoped<ApiKeys.ApiKeyRegistry>();
+        services.AddScoped<ApiKeys.ApiKeyVerifier>();
         services.AddScoped<InvalidationLog.InvalidationLogReader>();
         services.AddScoped<InvalidationLog.CompanyInvalidationLog>();
         services.AddScoped<UsageRules>();
