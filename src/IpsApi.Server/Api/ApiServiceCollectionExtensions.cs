@@ -14,6 +14,7 @@ public static class ApiServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<JsonRequestBody>();
         services.AddApiAuthentication();
+        services.AddIpsApiDocument();
         return services;
     }
 }

@@ -88,6 +88,7 @@ public static class IpsApiHosting
             options.GetLevel = RequestLogLevel;
         });
         app.UseResponseCompression();
+        app.UseIpsApiDocumentPolicy();
         app.UseWhen(
             http => HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(SoapEndpointOptions.ServicePath, StringComparison.Ordinal),
             soap =>
@@ -111,6 +112,7 @@ public static class IpsApiHosting
             });
         app.MapContractDocuments();
         app.MapInvalidationsApi();
+        app.MapIpsApiDocument();
         app.MapIpsHealthChecks();
         return app;
     }
