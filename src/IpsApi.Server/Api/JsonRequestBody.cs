@@ -43,9 +43,12 @@ public sealed class JsonRequestBody(IOptions<ApiOptions> options, IOptions<JsonO
             return (null, Refuse(http, StatusCodes.Status413PayloadTooLarge, tooLarge));
         }
 
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        // The reader stops one byte past the limit by itself; Kestrel's own limit (twice SOAP's) is raised only if
+        // the API's is set above it, so that a body the API accepts is never cut off by the transport.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false, MaxRequestBodySize: { } transportLimit } size
+            && transportLimit <= maxBodyBytes)
         {
-            size.MaxRequestBodySize = maxBodyBytes + 1;
+            size.MaxRequestBodySize = 2 * maxBodyBytes;
         }
 
         ArraySegment<byte>? read;
