@@ -38,6 +38,8 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddScoped<InvalidationService>();
         services.AddScoped<Companies.CompanySettings>();
+        services.AddScoped<Templates.TemplateService>();
+        services.AddScoped<Hooks.AssetVersionHook>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<ApiKeys.ApiKeyRegistry>();
         services.AddScoped<ApiKeys.ApiKeyVerifier>();

@@ -31,6 +31,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<AuthFailure> AuthFailures => Set<AuthFailure>();
 
+    public DbSet<Hooks.HookDelivery> HookDeliveries => Set<Hooks.HookDelivery>();
+
     public DbSet<Core.ApiKeys.ApiKey> ApiKeys => Set<Core.ApiKeys.ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -49,6 +51,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             company.Property(c => c.FastlySurrogateKey).HasMaxLength(200);
             company.Property(c => c.CallbackUrl).HasMaxLength(2048);
             company.Property(c => c.CallbackSecret).HasMaxLength(100);
+            company.Property(c => c.InvalidationTemplate).HasMaxLength(Templates.InvalidationTemplate.MaxLength);
+            company.Property(c => c.WebhookSecret).HasMaxLength(100);
         });
 
         modelBuilder.Entity<User>(user =>
@@ -147,6 +151,18 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             key.HasIndex(k => k.Prefix).IsUnique();
             key.HasIndex(k => k.CompanyId);
             key.HasOne(k => k.Company).WithMany().HasForeignKey(k => k.CompanyId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Hooks.HookDelivery>(delivery =>
+        {
+            delivery.ToTable("hook_deliveries");
+            delivery.Property(d => d.BodyHash).HasMaxLength(64);
+            // One delivery per body and company: of two identical deliveries at once, the second's insert fails
+            // here, its request rolls back with it, and it answers with the first one's handle.
+            delivery.HasIndex(d => new { d.CompanyId, d.BodyHash }).IsUnique();
+            delivery.HasIndex(d => d.ReceivedAt);
+            delivery.HasOne<Company>().WithMany().HasForeignKey(d => d.CompanyId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasOne(d => d.Request).WithMany().HasForeignKey(d => d.RequestId).OnDelete(DeleteBehavior.Cascade);
         });
 
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))

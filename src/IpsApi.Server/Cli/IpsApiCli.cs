@@ -18,6 +18,7 @@ public static class IpsApiCli
             CompanyCommand.Create(),
             UserCommand.Create(),
             InvalidationCommand.Create(),
+            TemplateCommand.Create(),
             ApiKeyCommand.Create(),
         };
 

@@ -5,6 +5,7 @@ using IpsApi.Core;
 using IpsApi.Core.Purge;
 using IpsApi.Server.Api;
 using IpsApi.Server.Authentication;
+using IpsApi.Server.Hooks;
 using IpsApi.Server.Soap;
 using IpsApi.Server.Wsdl;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -114,6 +115,7 @@ public static class IpsApiHosting
         app.MapInvalidationsApi();
         app.MapIpsApiDocument();
         app.MapIpsHealthChecks();
+        app.MapAssetVersionHook();
         return app;
     }
 

@@ -133,6 +133,11 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasDefaultValue(true)
                         .HasColumnName("invalidation_enabled");
 
+                    b.Property<string>("InvalidationTemplate")
+                        .HasMaxLength(2500)
+                        .HasColumnType("character varying(2500)")
+                        .HasColumnName("invalidation_template");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -158,12 +163,56 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("urls_per_hour");
 
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("webhook_secret");
+
                     b.HasKey("Id");
 
                     b.HasIndex("RootId")
                         .IsUnique();
 
                     b.ToTable("companies", (string)null);
+                });
+
+            modelBuilder.Entity("IpsApi.Core.Hooks.HookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BodyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("body_hash");
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("company_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("request_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("RequestId");
+
+                    b.HasIndex("CompanyId", "BodyHash")
+                        .IsUnique();
+
+                    b.ToTable("hook_deliveries", (string)null);
                 });
 
             modelBuilder.Entity("IpsApi.Core.Invalidation.AuditRecord", b =>
@@ -604,6 +653,23 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Company");
+                });
+
+            modelBuilder.Entity("IpsApi.Core.Hooks.HookDelivery", b =>
+                {
+                    b.HasOne("IpsApi.Core.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("IpsApi.Core.Invalidation.InvalidationRequest", "Request")
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Request");
                 });
 
             modelBuilder.Entity("IpsApi.Core.Invalidation.AuditRecord", b =>
