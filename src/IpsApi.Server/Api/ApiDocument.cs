@@ -123,6 +123,7 @@ public static class ApiDocument
         document.Tags = new HashSet<OpenApiTag>
         {
             new() { Name = "Invalidations", Description = "Submit, poll, list and retry CDN cache invalidations." },
+            new() { Name = "Templates", Description = "A company's CDN invalidation template: the URLs an asset ID expands to." },
         };
     }
 

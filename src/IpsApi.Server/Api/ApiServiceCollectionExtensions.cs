@@ -12,7 +12,7 @@ public static class ApiServiceCollectionExtensions
             .BindSettings(ApiOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<JsonRequestBody>();
+        services.AddSingleton<ApiRequestBody>();
         services.AddApiAuthentication();
         services.AddIpsApiDocument();
         return services;

@@ -60,9 +60,9 @@ public static class InvalidationsApi
     }
 
     public static async Task<Results<Created<InvalidationCreated>, ProblemHttpResult>> CreateAsync(
-        string handle, HttpContext http, JsonRequestBody body, InvalidationService invalidations)
+        string handle, HttpContext http, ApiRequestBody body, InvalidationService invalidations)
     {
-        var (request, problem) = await body.ReadAsync<CreateInvalidationRequest>(http);
+        var (request, problem) = await body.ReadJsonAsync<CreateInvalidationRequest>(http);
         if (request is null)
         {
             return (ProblemHttpResult)problem!;
@@ -75,11 +75,16 @@ public static class InvalidationsApi
             case ApiScopes.Original:
                 accepted = await invalidations.AcceptAsync(
                     caller,
-                    new InvalidationCommand(handle, request.Urls ?? [], request.EmailConfirmation?.CcOriginator ?? false, request.EmailConfirmation?.CcOthers),
+                    new InvalidationCommand(
+                        handle,
+                        request.Urls ?? [],
+                        request.EmailConfirmation?.CcOriginator ?? false,
+                        request.EmailConfirmation?.CcOthers,
+                        request.AssetIds),
                     http.RequestAborted);
                 break;
-            case ApiScopes.All when request.Urls is { Count: > 0 }:
-                throw new IpsFaultException(IpsFault.InvalidParameter("scope \"all\" purges the company's entire cache and takes no urls."));
+            case ApiScopes.All when request.Urls is { Count: > 0 } || request.AssetIds is { Count: > 0 }:
+                throw new IpsFaultException(IpsFault.InvalidParameter("scope \"all\" purges the company's entire cache and takes no urls or assetIds."));
             case ApiScopes.All when request.EmailConfirmation is not null:
                 throw new IpsFaultException(IpsFault.InvalidParameter("scope \"all\" sends no confirmation mail; leave out emailConfirmation."));
             case ApiScopes.All:

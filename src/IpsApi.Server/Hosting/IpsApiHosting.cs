@@ -113,6 +113,7 @@ public static class IpsApiHosting
             });
         app.MapContractDocuments();
         app.MapInvalidationsApi();
+        app.MapTemplatesApi();
         app.MapIpsApiDocument();
         app.MapIpsHealthChecks();
         app.MapAssetVersionHook();

@@ -38,7 +38,7 @@ public sealed class ApiDocumentTests(PostgresServerFixture fixture) : IClassFixt
         Assert.Equal(("http", "basic"), (schemes.GetProperty("basic").GetProperty("type").GetString(), schemes.GetProperty("basic").GetProperty("scheme").GetString()));
         Assert.Equal(("http", "bearer"), (schemes.GetProperty("bearer").GetProperty("type").GetString(), schemes.GetProperty("bearer").GetProperty("scheme").GetString()));
         Assert.Equal(
-            ["/api/v1/companies/{handle}/invalidations", "/api/v1/invalidations/{handle}", "/api/v1/invalidations/{handle}/retry"],
+            ["/api/v1/companies/{handle}/invalidations", "/api/v1/companies/{handle}/template", "/api/v1/invalidations/{handle}", "/api/v1/invalidations/{handle}/retry"],
             root.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var create = root.GetProperty("paths").GetProperty("/api/v1/companies/{handle}/invalidations").GetProperty("post");
         Assert.True(create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("examples").TryGetProperty("urls", out _));

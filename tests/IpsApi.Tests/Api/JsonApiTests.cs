@@ -127,7 +127,7 @@ public sealed class JsonApiTests(PostgresServerFixture fixture) : IClassFixture<
         wrongType.AssertProblem(HttpStatusCode.BadRequest, 30003, "The request body's value at $.urls has the wrong type.");
         text.AssertProblem(HttpStatusCode.UnsupportedMediaType, 30003, "Content-Type must be application/json.", "Unsupported media type");
         badScope.AssertProblem(HttpStatusCode.BadRequest, 30001, "scope 'everything' is not a scope; use \"original\" or \"all\".");
-        allWithUrls.AssertProblem(HttpStatusCode.BadRequest, 30001, "scope \"all\" purges the company's entire cache and takes no urls.");
+        allWithUrls.AssertProblem(HttpStatusCode.BadRequest, 30001, "scope \"all\" purges the company's entire cache and takes no urls or assetIds.");
         var stored = await Server.WithDbAsync(db => Task.FromResult(db.InvalidationRequests.Count(r => r.CompanyId == fixture.CompanyA.Id && r.Batches.Any(b => b.Urls.Contains(url)))));
         Assert.Equal(0, stored);
     }
@@ -231,6 +231,48 @@ public sealed class JsonApiTests(PostgresServerFixture fixture) : IClassFixture<
         (await Server.GetAsync(JsonApi.Company(company.Handle) + "?limit=201", auth)).AssertProblem(
             HttpStatusCode.BadRequest, 30001, "limit '201' must be a whole number from 1 to 200.");
         Assert.Equal(HttpStatusCode.OK, (await Server.GetAsync(JsonApi.Company(company.Handle) + "?limit=200&status=Received&since=2020-01-01T00:00:00Z", auth)).Status);
+    }
+
+    [Fact]
+    public async Task Template_IsPutAndReadAsText_AndAssetIdsExpandThroughIt_WithTheTemplateRules()
+    {
+        var company = await Server.AddCompanyAsync();
+        var other = await Server.AddCompanyAsync();
+        var key = await Server.CreateKeyAsync(company.Handle);
+        var auth = JsonApi.Bearer(key.Key);
+        var path = $"/api/v1/companies/{Uri.EscapeDataString(company.Handle)}/template";
+        var template = "<ID>\n" + PostgresServerFixture.Url(company, "<ID>?$product$") + "\n";
+        var text = (string body) => new StringContent(body, Encoding.UTF8, "text/plain");
+
+        var put = await Server.SendAsync(HttpMethod.Put, path, auth, text(template));
+        var got = await Server.GetAsync(path, auth);
+        var created = await Server.PostAsync(JsonApi.Company(company.Handle), auth, """{"urls":[],"assetIds":["shoe","hat"]}""");
+        var state = await Server.GetAsync(created.Location!, auth);
+        var tooLong = await Server.SendAsync(HttpMethod.Put, path, auth, text("<ID>" + new string('x', 2497)));
+        var longest = await Server.SendAsync(HttpMethod.Put, path, auth, text("<ID>" + new string('x', 2496)));
+        var noPlaceholder = await Server.SendAsync(HttpMethod.Put, path, auth, text("https://example.test/no-id"));
+        var json = await Server.SendAsync(HttpMethod.Put, path, auth, new StringContent("{}", Encoding.UTF8, "application/json"));
+        var foreign = await Server.GetAsync($"/api/v1/companies/{Uri.EscapeDataString(other.Handle)}/template", auth);
+        var removed = await Server.SendAsync(HttpMethod.Put, path, auth, text(""));
+        var none = await Server.PostAsync(JsonApi.Company(company.Handle), auth, """{"assetIds":["shoe"]}""");
+
+        Assert.Equal(HttpStatusCode.NoContent, put.Status);
+        Assert.Equal((HttpStatusCode.OK, "text/plain", template), (got.Status, got.MediaType, got.Body));
+        Assert.True(created.Status == HttpStatusCode.Created, created.Body);
+        Assert.Equal(
+            [PostgresServerFixture.Url(company, "shoe"), PostgresServerFixture.Url(company, "shoe?$product$"),
+             PostgresServerFixture.Url(company, "hat"), PostgresServerFixture.Url(company, "hat?$product$")],
+            state.Json.GetProperty("received").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.Status);
+        Assert.Equal(30001, tooLong.Json.GetProperty("faultCode").GetInt32());
+        Assert.Equal(HttpStatusCode.NoContent, longest.Status);
+        noPlaceholder.AssertProblem(HttpStatusCode.BadRequest, 30001,
+            "CDN invalidation template line 1 'https://example.test/no-id' has no <ID>: every entry must say where the asset ID goes.");
+        json.AssertProblem(HttpStatusCode.UnsupportedMediaType, 30003, "Content-Type must be text/plain; charset=utf-8.");
+        foreign.AssertProblem(HttpStatusCode.NotFound, 20000, $"Invalid company: '{other.Handle}' does not name a company this user may access.");
+        Assert.Equal(HttpStatusCode.NoContent, removed.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, none.Status);
+        Assert.StartsWith("Failed to retrieve URLs for selected assets.", none.String("detail"), StringComparison.Ordinal);
     }
 
     private static HttpContent Json(HttpContent content)
