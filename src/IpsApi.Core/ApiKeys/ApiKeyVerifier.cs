@@ -11,8 +11,8 @@ namespace IpsApi.Core.ApiKeys;
 /// Checks a presented API key. A key of the wrong form, an unknown prefix, a wrong secret and a revoked key all take
 /// the same work (one lookup by prefix, one SHA-256, one fixed-time comparison) and get the same answer, so the
 /// answer tells nothing. Failures are counted by the login throttle under the key's prefix and the client address,
-/// as failed passwords are under the user name and address: a locked address is refused for keys and passwords
-/// alike, before anything is checked. The key itself never reaches a log; its prefix may.
+/// as failed passwords are under the user name and address, and read back before each check: a locked prefix or
+/// address is refused, even with the right key, until its window ends (a locked address for passwords too). The key itself never reaches a log; its prefix may.
 /// </summary>
 public sealed partial class ApiKeyVerifier(
     IpsDbContext db,
@@ -40,13 +40,24 @@ public sealed partial class ApiKeyVerifier(
             return null;
         }
 
+        // Locks counted by another server, or before this one started: the same failure counts passwords are read with.
+        var now = clock.GetUtcNow();
+        var failures = await db.AuthFailures.AsNoTracking()
+            .Where(f => (f.Kind == AuthFailureKind.UserName && f.Key == keys.UserName) || (f.Kind == AuthFailureKind.Address && f.Key == keys.Address))
+            .ToListAsync(cancellationToken);
+        if (LoginThrottle.LockedBy(failures, options.Value, now) is { } stored)
+        {
+            knownLocks.Remember(stored);
+            LogRefusedLocked(logger, prefix, keys.Address, stored.WindowEndsAt);
+            return null;
+        }
+
         var lookup = prefix ?? "";
         var key = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Prefix == lookup && k.RevokedAt == null)
             .Select(k => new { k.Id, k.CompanyId, k.Prefix, k.SecretHash, k.LastUsedAt })
             .SingleOrDefaultAsync(cancellationToken);
         var matches = ApiKeySecret.Matches(presented, key?.SecretHash ?? DummyHash) && key is not null && prefix is not null;
-        var now = clock.GetUtcNow();
         if (!matches)
         {
             LogInvalidKey(logger, prefix, keys.Address);
