@@ -41,7 +41,10 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Templates.TemplateService>();
         services.AddScoped<Hooks.AssetVersionHook>();
         services.AddScoped<UserAccounts>();
+        services.AddScoped<ApiKeys.ApiKeyRegistry>();
+        services.AddScoped<ApiKeys.ApiKeyVerifier>();
         services.AddScoped<InvalidationLog.InvalidationLogReader>();
+        services.AddScoped<InvalidationLog.CompanyInvalidationLog>();
         services.AddScoped<UsageRules>();
         services.AddScoped<DatabaseMigrator>();
         services.AddOptions<InvalidationOptions>()

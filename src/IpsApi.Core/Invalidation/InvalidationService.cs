@@ -411,7 +411,7 @@ public sealed partial class InvalidationService(
     private sealed record BatchState(string Status, int UrlCount, string? LastError, Guid? LeaseToken, DateTimeOffset NextAttemptAt, DateTimeOffset? SettlesAt);
 
     /// <summary>A bogus handle and a foreign one get the same fault, so that handles cannot be probed.</summary>
-    private static IpsFaultException InvalidHandle(string? handle) =>
+    internal static IpsFaultException InvalidHandle(string? handle) =>
         new(new IpsFault(FaultKind.Authorization, FaultCodes.InvalidCompany,
             $"Invalid invalidation handle: '{handle}' does not name a request this user may access."));
 

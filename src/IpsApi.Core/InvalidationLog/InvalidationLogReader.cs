@@ -37,6 +37,11 @@ public sealed class InvalidationLogReader(IpsDbContext db, DatabaseSettings sett
             requests = requests.Where(r => r.CompanyId == companyId);
         }
 
+        if (filter.BeforeId is { } beforeId)
+        {
+            requests = requests.Where(r => r.Id < beforeId);
+        }
+
         if (filter.Kind is { } kind)
         {
             requests = requests.Where(r => r.Kind == kind);
@@ -139,7 +144,7 @@ public sealed class InvalidationLogReader(IpsDbContext db, DatabaseSettings sett
                 b.SettlesAt,
                 b.DoneProviders,
                 b.Receipts?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [],
-                [.. BatchFailures.Parse(b.LastError).Select(f => new UrlFailureDetail(f.Code, f.Reason))],
+                [.. BatchFailures.ParseWithUrls(b.LastError).Select(f => new UrlFailureDetail(f.Code, f.Reason, f.Url))],
                 b.Urls))],
             [.. jobs.Select(j => new FollowUpDetail(
                 j.Kind,

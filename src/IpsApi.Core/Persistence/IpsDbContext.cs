@@ -33,6 +33,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Hooks.HookDelivery> HookDeliveries => Set<Hooks.HookDelivery>();
 
+    public DbSet<Core.ApiKeys.ApiKey> ApiKeys => Set<Core.ApiKeys.ApiKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Company>(company =>
@@ -137,6 +139,18 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             failure.Property(f => f.Key).HasMaxLength(ThrottleKeys.MaxKeyLength);
             // Rows whose window has ended are deleted by this column.
             failure.HasIndex(f => f.WindowEndsAt);
+        });
+
+        modelBuilder.Entity<Core.ApiKeys.ApiKey>(key =>
+        {
+            key.ToTable("api_keys");
+            key.Property(k => k.Name).HasMaxLength(Core.ApiKeys.ApiKeyRegistry.MaxNameLength);
+            key.Property(k => k.Prefix).HasMaxLength(Core.ApiKeys.ApiKeySecret.PrefixLength);
+            key.Property(k => k.SecretHash).HasMaxLength(64);
+            // Every request with a key looks it up by its prefix.
+            key.HasIndex(k => k.Prefix).IsUnique();
+            key.HasIndex(k => k.CompanyId);
+            key.HasOne(k => k.Company).WithMany().HasForeignKey(k => k.CompanyId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<Hooks.HookDelivery>(delivery =>

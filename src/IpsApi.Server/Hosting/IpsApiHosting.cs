@@ -3,6 +3,7 @@ using System.ServiceModel.Channels;
 using System.Text;
 using IpsApi.Core;
 using IpsApi.Core.Purge;
+using IpsApi.Server.Api;
 using IpsApi.Server.Authentication;
 using IpsApi.Server.Hooks;
 using IpsApi.Server.Soap;
@@ -51,6 +52,7 @@ public static class IpsApiHosting
         builder.Services.AddIpsHealthChecks();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddIpsAuthentication();
+        builder.Services.AddIpsJsonApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<RequestSchemas>();
         builder.Services.AddSingleton<ContractDocuments>();
@@ -87,6 +89,7 @@ public static class IpsApiHosting
             options.GetLevel = RequestLogLevel;
         });
         app.UseResponseCompression();
+        app.UseIpsApiDocumentPolicy();
         app.UseWhen(
             http => HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(SoapEndpointOptions.ServicePath, StringComparison.Ordinal),
             soap =>
@@ -109,6 +112,9 @@ public static class IpsApiHosting
                 });
             });
         app.MapContractDocuments();
+        app.MapInvalidationsApi();
+        app.MapTemplatesApi();
+        app.MapIpsApiDocument();
         app.MapIpsHealthChecks();
         app.MapAssetVersionHook();
         return app;
