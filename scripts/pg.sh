@@ -345,8 +345,11 @@ cmd_start_free() {
             printf '%s\n' "$conn"
             return 0
         fi
-        if port_in_use "$port"; then
+        # Another server may have taken the port after the check, and be gone again by now (a test that restarts
+        # its own cluster): the server's log says so either way.
+        if port_in_use "$port" || grep -q 'Address already in use' "$dir/log" 2>/dev/null; then
             cmd_stop "$dir" >/dev/null 2>&1 || true
+            : >"$dir/log"
             log "port $port was taken meanwhile, trying the next one"
             continue
         fi
