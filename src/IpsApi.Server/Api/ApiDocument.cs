@@ -13,9 +13,9 @@ namespace IpsApi.Server.Api;
 /// </summary>
 public static class ApiDocument
 {
-    public const string DocumentPath = InvalidationsApi.Prefix + "/openapi.json";
+    public const string DocumentPath = ApiGroup.Prefix + "/openapi.json";
 
-    public const string ReferencePath = InvalidationsApi.Prefix + "/docs";
+    public const string ReferencePath = ApiGroup.Prefix + "/docs";
 
     private const string BasicScheme = "basic";
 
@@ -24,7 +24,7 @@ public static class ApiDocument
     public static IServiceCollection AddIpsApiDocument(this IServiceCollection services) =>
         services.AddOpenApi(options =>
         {
-            options.ShouldInclude = description => description.RelativePath?.StartsWith(InvalidationsApi.Prefix[1..] + "/", StringComparison.Ordinal) == true;
+            options.ShouldInclude = description => description.RelativePath?.StartsWith(ApiGroup.Prefix[1..] + "/", StringComparison.Ordinal) == true;
             options.AddDocumentTransformer((document, context, _) =>
             {
                 Describe(document, context.ApplicationServices.GetService<IHttpContextAccessor>()?.HttpContext?.Request);

@@ -1,7 +1,6 @@
 using IpsApi.Core.Faults;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.InvalidationLog;
-using IpsApi.Server.Authentication;
 using IpsApi.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,19 +13,9 @@ namespace IpsApi.Server.Api;
 /// </summary>
 public static class InvalidationsApi
 {
-    public const string Prefix = "/api/v1";
-
     public static IEndpointRouteBuilder MapInvalidationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(Prefix)
-            .RequireAuthorization(ApiAuthentication.Policy)
-            .WithMetadata(ApiAuthentication.KeysAccepted)
-            .AddEndpointFilter<IpsFaultProblemFilter>()
-            .WithTags("Invalidations")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+        var api = app.MapApiGroup("Invalidations");
 
         api.MapPost("/companies/{handle}/invalidations", CreateAsync)
             .WithName("CreateInvalidation")
@@ -116,7 +105,7 @@ public static class InvalidationsApi
             }
 
             query.Add(new("cursor", nextCursor));
-            next = $"{Prefix}/companies/{Uri.EscapeDataString(handle)}/invalidations{QueryString.Create(query)}";
+            next = $"{ApiGroup.Prefix}/companies/{Uri.EscapeDataString(handle)}/invalidations{QueryString.Create(query)}";
         }
 
         return TypedResults.Ok(new InvalidationList([.. page.Items.Select(InvalidationListItem.From)], next));
@@ -134,5 +123,5 @@ public static class InvalidationsApi
     }
 
     /// <summary>Where an invalidation is polled; its handle escaped, since it carries '|'.</summary>
-    public static string InvalidationPath(string handle) => $"{Prefix}/invalidations/{Uri.EscapeDataString(handle)}";
+    public static string InvalidationPath(string handle) => $"{ApiGroup.Prefix}/invalidations/{Uri.EscapeDataString(handle)}";
 }

@@ -1,6 +1,4 @@
 using IpsApi.Core.Templates;
-using IpsApi.Server.Authentication;
-using IpsApi.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IpsApi.Server.Api;
@@ -17,15 +15,7 @@ public static class TemplatesApi
 
     public static IEndpointRouteBuilder MapTemplatesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(InvalidationsApi.Prefix)
-            .RequireAuthorization(ApiAuthentication.Policy)
-            .WithMetadata(ApiAuthentication.KeysAccepted)
-            .AddEndpointFilter<IpsFaultProblemFilter>()
-            .WithTags("Templates")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+        var api = app.MapApiGroup("Templates");
 
         api.MapGet("/companies/{handle}/template", GetAsync)
             .WithName("GetTemplate")

@@ -16,7 +16,7 @@ public sealed class VarnishPurgeTests : CachedOriginTest
         string[] paths = [$"/is/image/{root}/shoe", $"/is/image/{root}/shoe?$thumb$", $"/is/image/{root}/hat"];
         foreach (var path in paths.Concat(paths))
         {
-            await GetAsync(host, path);
+            await Http.GetAsBrowserAsync(host, path);
         }
 
         Assert.All(paths, path => Assert.Equal(1, Origin.Fetches(host + path)));
@@ -25,7 +25,7 @@ public sealed class VarnishPurgeTests : CachedOriginTest
         var (done, seen) = await stack.WaitForStatusAsync(handle, "Done");
         foreach (var path in paths)
         {
-            await GetAsync(host, path);
+            await Http.GetAsBrowserAsync(host, path);
         }
 
         Assert.Equal("1", done.Value("successCount"));
@@ -55,9 +55,9 @@ public sealed class VarnishPurgeTests : CachedOriginTest
         ];
         foreach (var (_, path, sibling) in forms)
         {
-            await GetAsync(host, path);
-            await GetAsync(host, sibling);
-            await GetAsync(host, path);
+            await Http.GetAsBrowserAsync(host, path);
+            await Http.GetAsBrowserAsync(host, sibling);
+            await Http.GetAsBrowserAsync(host, path);
         }
 
         Assert.All(forms, f => Assert.Equal(1, Origin.Fetches(host + f.Path)));
@@ -66,8 +66,8 @@ public sealed class VarnishPurgeTests : CachedOriginTest
         var (done, _) = await stack.WaitForStatusAsync(handle, "Done");
         foreach (var (_, path, sibling) in forms)
         {
-            await GetAsync(host, path);
-            await GetAsync(host, sibling);
+            await Http.GetAsBrowserAsync(host, path);
+            await Http.GetAsBrowserAsync(host, sibling);
         }
 
         Assert.Equal(forms.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), done.Value("successCount"));
@@ -84,14 +84,14 @@ public sealed class VarnishPurgeTests : CachedOriginTest
         var sibling = $"/is/image/{root}/boots";
         foreach (var path in variants.Append(sibling))
         {
-            await GetAsync(host, path);
+            await Http.GetAsBrowserAsync(host, path);
         }
 
         var handle = (await stack.AcceptAsync($"https://{host}{variants[1]}")).Handle;
         await stack.WaitForStatusAsync(handle, "Done");
         foreach (var path in variants.Append(sibling))
         {
-            await GetAsync(host, path);
+            await Http.GetAsBrowserAsync(host, path);
         }
 
         Assert.All(variants, path => Assert.Equal(2, Origin.Fetches(host + path)));
@@ -143,16 +143,6 @@ public sealed class VarnishPurgeTests : CachedOriginTest
         Assert.Equal(("1", "0", "0"), (done.Value("successCount"), done.Value("warningCount"), done.Value("errorCount")));
     }
 
-    private static readonly UriCreationOptions AsWritten = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     private static Dictionary<string, string?> Nodes(int port) => new() { ["Purge:Varnish:Nodes:0"] = $"http://127.0.0.1:{port}" };
-
-    /// <summary>A GET as a browser sends it: <c>Host</c> lower case without a default port, the path not re-encoded.</summary>
-    private async Task GetAsync(string host, string pathAndQuery)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Http.BaseAddress + pathAndQuery[1..], AsWritten));
-        request.Headers.Host = host;
-        using var response = await Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-    }
 }
