@@ -37,6 +37,11 @@ public sealed class InvalidationLogReader(IpsDbContext db, DatabaseSettings sett
             requests = requests.Where(r => r.CompanyId == companyId);
         }
 
+        if (filter.BeforeId is { } beforeId)
+        {
+            requests = requests.Where(r => r.Id < beforeId);
+        }
+
         if (filter.Kind is { } kind)
         {
             requests = requests.Where(r => r.Kind == kind);
