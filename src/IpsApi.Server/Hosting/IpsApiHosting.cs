@@ -4,6 +4,7 @@ using System.Text;
 using IpsApi.Core;
 using IpsApi.Core.Purge;
 using IpsApi.Server.Authentication;
+using IpsApi.Server.WebConsole;
 using IpsApi.Server.Soap;
 using IpsApi.Server.Wsdl;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -50,6 +51,7 @@ public static class IpsApiHosting
         builder.Services.AddIpsHealthChecks();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddIpsAuthentication();
+        builder.Services.AddIpsConsole();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<RequestSchemas>();
         builder.Services.AddSingleton<ContractDocuments>();
@@ -86,6 +88,7 @@ public static class IpsApiHosting
             options.GetLevel = RequestLogLevel;
         });
         app.UseResponseCompression();
+        app.UseIpsConsole();
         app.UseWhen(
             http => HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(SoapEndpointOptions.ServicePath, StringComparison.Ordinal),
             soap =>
@@ -108,6 +111,7 @@ public static class IpsApiHosting
                 });
             });
         app.MapContractDocuments();
+        app.MapIpsConsole();
         app.MapIpsHealthChecks();
         return app;
     }
