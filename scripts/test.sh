@@ -5,7 +5,8 @@
 #   the SOAP toolkits the tests drive as clients: zeep and suds for /usr/bin/python3 (python3-zeep,
 #   python3-suds), PHP's SoapClient (php-cli php-soap), Perl's SOAP::Lite (libsoap-lite-perl),
 #   JAX-WS's wsimport with javac/java 17 (jaxws openjdk-17-jdk-headless); the SMTP server the mail
-#   tests send to (python3-aiosmtpd); PostgreSQL via scripts/pg.sh,
+#   tests send to (python3-aiosmtpd); the browser the console tests drive through Playwright (chromium,
+#   used as /usr/bin/chromium: no browser is downloaded); PostgreSQL via scripts/pg.sh,
 # - starts a throwaway PostgreSQL (PG_FAST=1) on a free loopback port in a temp dir,
 #   exported to the tests as IPSAPI_TEST_POSTGRES (Npgsql connection string),
 # - runs `dotnet test IpsApi.sln -c Release` (+ "$@"), logging to the temp dir,
@@ -55,6 +56,7 @@ has_soap_lite() { /usr/bin/perl -MSOAP::Lite -e 1; }
 has_jdk() { command -v javac && command -v java; }
 has_wsimport() { command -v wsimport && [[ -r /usr/share/java/jaxws-rt.jar ]]; }
 has_aiosmtpd() { /usr/bin/python3 -c 'import aiosmtpd.controller'; }
+has_chromium() { [[ -x /usr/bin/chromium ]]; }
 REQUIREMENTS=(
     "has_xmllint libxml2-utils"
     "has_varnishd varnish"
@@ -65,6 +67,7 @@ REQUIREMENTS=(
     "has_jdk openjdk-17-jdk-headless"
     "has_wsimport jaxws"
     "has_aiosmtpd python3-aiosmtpd"
+    "has_chromium chromium"
 )
 
 install_missing() {

@@ -5,7 +5,7 @@ namespace IpsApi.Server.WebConsole;
 
 /// <summary>
 /// One URL of a request as "See links" shows it: the status of the batch that carries it and, when that batch has
-/// failed or waits for a retry, why: the reasons that name this URL, or the batch's own when none does.
+/// failed or waits for a retry, why: the reasons that name this URL, else those that name no URL of the batch.
 /// </summary>
 public sealed record LinkOutcome(string Url, int BatchNumber, string Status, IReadOnlyList<string> Reasons)
 {
@@ -17,16 +17,18 @@ public sealed record LinkOutcome(string Url, int BatchNumber, string Status, IRe
         {
             var failed = batch.Status is InvalidationStatus.Error or InvalidationStatus.ErrorCdnNode;
             var retrying = !InvalidationStatus.IsTerminal(batch.Status) && batch.Failures.Count > 0;
+            var urls = batch.Urls.ToHashSet(StringComparer.Ordinal);
+            var batchWide = batch.Failures.Where(f => !urls.Any(url => f.Reason.Contains(url, StringComparison.Ordinal))).ToList();
             foreach (var url in batch.Urls)
             {
                 IReadOnlyList<string> reasons = [];
                 if (failed || retrying)
                 {
                     var own = batch.Failures.Where(f => f.Reason.Contains(url, StringComparison.Ordinal)).ToList();
-                    reasons = [.. (own.Count > 0 ? own : batch.Failures).Select(f => f.Code == 0 ? f.Reason : $"{f.Code}: {f.Reason}")];
+                    reasons = [.. (own.Count > 0 ? own : batchWide).Select(f => f.Code == 0 ? f.Reason : $"{f.Code}: {f.Reason}")];
                     if (failed && reasons.Count == 0)
                     {
-                        reasons = [$"Batch {batch.Number} ended {batch.Status} after its retries."];
+                        reasons = [$"Batch {batch.Number} ended {batch.Status}; no failure named this URL."];
                     }
                 }
 

@@ -1,0 +1,348 @@
+using System.Globalization;
+using System.Net;
+using IpsApi.Core.Companies;
+using IpsApi.Core.Invalidation;
+using IpsApi.Core.Purge;
+using IpsApi.Core.Users;
+using IpsApi.Server.WebConsole;
+using IpsApi.Server.WebConsole.Pages;
+using IpsApi.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace IpsApi.Tests.Console;
+
+/// <summary>
+/// The web console in a real browser (Debian's Chromium through Playwright) against the real server on PostgreSQL:
+/// sign-in and its one refusal, sign-out, tenant rules by address, encoding, the security headers, the log of
+/// requests submitted over SOAP, See links, and the refresh.
+/// </summary>
+public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+{
+    [Fact]
+    public async Task SignIn_AsCompanyAdmin_LandsOnItsCompanysLog_AndThePickerOffersOnlyItsCompanies()
+    {
+        await using var console = await fixture.SignInAsync(fixture.CompanyAdminA);
+        var page = console.Page;
+
+        Assert.Equal("/console", new Uri(page.Url).AbsolutePath);
+        await Expect(page.GetByRole(AriaRole.Table)).ToHaveCountAsync(1);
+        await Expect(page.Locator("caption")).ToHaveTextAsync($"Invalidation log of {fixture.CompanyA.Name}, newest first");
+        await Expect(page.GetByLabel("Company").Locator("option")).ToHaveTextAsync([$"{fixture.CompanyA.Name} ({fixture.CompanyA.Handle})"]);
+        foreach (var header in new[] { "Handle", "Kind", "Scope", "Submitted", "By", "URLs", "Status" })
+        {
+            await Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = header, Exact = true })).ToBeVisibleAsync();
+        }
+
+        await Expect(page.GetByText(fixture.CompanyAdminA.Email)).ToBeVisibleAsync();
+        var session = (await console.Context.CookiesAsync()).Single(c => c.Name == ConsoleAuthentication.CookieName);
+        Assert.True(session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
+        Assert.Equal("/console", session.Path);
+    }
+
+    [Fact]
+    public async Task SignIn_WrongPassword_UnknownUser_RoleNotAllowed_AndLockedName_AllGetTheSameMessage_AndNoSession()
+    {
+        var locked = await fixture.Server.AddUserAsync(Role.IpsAdmin);
+        await using var console = await fixture.OpenAsync();
+        var alert = console.Page.GetByRole(AriaRole.Alert);
+        var messages = new List<string>();
+
+        await console.SubmitSignInAsync(fixture.Admin.Email, "not-" + fixture.Admin.Password);
+        messages.Add(await alert.InnerTextAsync());
+        await console.SubmitSignInAsync("nobody-" + Guid.NewGuid().ToString("N") + "@example.test", "whatever-password");
+        messages.Add(await alert.InnerTextAsync());
+        await console.SubmitSignInAsync(fixture.PlainUser.Email, fixture.PlainUser.Password);
+        messages.Add(await alert.InnerTextAsync());
+        for (var failure = 0; failure < 5; failure++)
+        {
+            await console.SubmitSignInAsync(locked.Email, "wrong-" + failure);
+        }
+
+        await console.SubmitSignInAsync(locked.Email, locked.Password);
+        messages.Add(await alert.InnerTextAsync());
+
+        Assert.All(messages, message => Assert.Equal(SignInModel.RefusedMessage, message));
+        Assert.Equal("/console/signin", new Uri(console.Page.Url).AbsolutePath);
+        Assert.DoesNotContain(await console.Context.CookiesAsync(), c => c.Name == ConsoleAuthentication.CookieName);
+        await Expect(console.Page.GetByLabel("Email")).ToHaveValueAsync(locked.Email);
+        await Expect(console.Page.GetByLabel("Password")).ToHaveValueAsync("");
+    }
+
+    [Fact]
+    public async Task SignOut_EndsTheSession_AndTheLogAsksForSignInAgain()
+    {
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        Assert.DoesNotContain(await console.Context.CookiesAsync(), c => c.Name == ConsoleAuthentication.CookieName);
+
+        var response = await page.GotoAsync("/console");
+        Assert.Equal("/console/signin", new Uri(page.Url).AbsolutePath);
+        Assert.Equal("/console", System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["returnUrl"]);
+        Assert.Equal(200, response!.Status);
+    }
+
+    [Fact]
+    public async Task SignIn_FromAnAddressAskedFor_ReturnsThere_ButNeverOutsideTheConsole()
+    {
+        var handle = await SubmitAsync(fixture.Admin, fixture.CompanyA, [ConsoleFixture.Url(fixture.CompanyA, "return-" + Guid.NewGuid().ToString("N"))]);
+        await using var console = await fixture.OpenAsync();
+        await console.Page.GotoAsync(LinksModel.Address(handle));
+        await console.SubmitSignInAsync(fixture.Admin.Email, fixture.Admin.Password);
+        await Expect(console.Page.GetByRole(AriaRole.Heading, new() { Name = "See links" })).ToBeVisibleAsync();
+
+        await using var other = await fixture.OpenAsync();
+        await other.Page.GotoAsync("/console/signin?returnUrl=" + Uri.EscapeDataString("//evil.test/console"));
+        await other.SubmitSignInAsync(fixture.Admin.Email, fixture.Admin.Password);
+        Assert.Equal(fixture.Server.BaseAddress.Authority, new Uri(other.Page.Url).Authority);
+        Assert.Equal("/console", new Uri(other.Page.Url).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task CompanyAdmin_AnotherCompanysLogAndLinks_ByAddress_Get404_ExactlyAsUnknownOnes()
+    {
+        var foreignHandle = await SubmitAsync(fixture.Admin, fixture.CompanyB, [ConsoleFixture.Url(fixture.CompanyB, "secret-" + Guid.NewGuid().ToString("N"))]);
+        await using var console = await fixture.SignInAsync(fixture.CompanyAdminA);
+        var page = console.Page;
+
+        var foreign = await page.GotoAsync("/console?company=" + Uri.EscapeDataString(fixture.CompanyB.Handle));
+        var foreignText = await page.Locator("main").InnerTextAsync();
+        var unknown = await page.GotoAsync("/console?company=" + Uri.EscapeDataString(CompanyHandle.Format(int.MaxValue)));
+        var unknownText = await page.Locator("main").InnerTextAsync();
+        var foreignLinks = await page.GotoAsync(LinksModel.Address(foreignHandle));
+        var foreignLinksText = await page.Locator("main").InnerTextAsync();
+        var bogusLinks = await page.GotoAsync(LinksModel.Address(foreignHandle[..^4] + "AAAA"));
+        var bogusLinksText = await page.Locator("main").InnerTextAsync();
+
+        Assert.Equal((404, 404), (foreign!.Status, unknown!.Status));
+        Assert.Equal(unknownText, foreignText);
+        Assert.DoesNotContain(fixture.CompanyB.Name, foreignText, StringComparison.Ordinal);
+        Assert.Equal((404, 404), (foreignLinks!.Status, bogusLinks!.Status));
+        Assert.Equal(bogusLinksText, foreignLinksText);
+        Assert.DoesNotContain("secret-", foreignLinksText, StringComparison.Ordinal);
+
+        // The same addresses work for the IpsAdmin: the 404s above are the rule, not a broken page.
+        await using var admin = await fixture.SignInAsync(fixture.Admin);
+        Assert.Equal(200, (await admin.Page.GotoAsync("/console?company=" + Uri.EscapeDataString(fixture.CompanyB.Handle)))!.Status);
+        Assert.Equal(200, (await admin.Page.GotoAsync(LinksModel.Address(foreignHandle)))!.Status);
+    }
+
+    [Fact]
+    public async Task Log_ShowsARequestSubmittedOverSoap_NewestFirst_InTheBrowsersTimeZone()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var older = await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "first")]);
+        var handle = await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "shoe"), ConsoleFixture.Url(company, "boot")]);
+        InvalidationHandle.TryParse(handle, out _, out var id, out _);
+        var submitted = await fixture.Server.WithDbAsync(db => db.InvalidationRequests.Where(r => r.Id == id).Select(r => r.CreatedAt).SingleAsync());
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+
+        var rows = page.Locator("#log tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Nth(0).Locator("td").First).ToHaveTextAsync(handle);
+        await Expect(rows.Nth(1).Locator("td").First).ToHaveTextAsync(older);
+        var cells = console.Row(handle).Locator("td");
+        await Expect(cells.Nth(1)).ToHaveTextAsync("Manual");
+        await Expect(cells.Nth(2)).ToHaveTextAsync("Original");
+        await Expect(cells.Nth(4)).ToHaveTextAsync(fixture.Admin.Email);
+        await Expect(cells.Nth(5)).ToHaveTextAsync("2");
+        await Expect(cells.Nth(6)).ToHaveTextAsync("Received");
+        var time = cells.Nth(3).Locator("time");
+        await Expect(time).ToHaveAttributeAsync("datetime", ConsoleText.IsoUtc(submitted));
+        var tokyo = submitted.ToOffset(TimeSpan.FromHours(9)).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        await Expect(time).ToContainTextAsync(tokyo);
+        await Expect(time).Not.ToContainTextAsync("UTC");
+        await ConsoleBrowser.ScreenshotAsync(page, "invalidation");
+        Assert.Empty(console.Errors);
+    }
+
+    [Fact]
+    public async Task Log_FiltersByStatusAndKind()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var done = await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "done")]);
+        var waiting = await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "waiting")]);
+        await SettleAsync(done, InvalidationStatus.Done);
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+
+        await page.GetByLabel("Status").SelectOptionAsync(InvalidationStatus.Done);
+        await Expect(page.Locator("#log tbody tr td:first-child")).ToHaveTextAsync([done]);
+        await page.GetByLabel("Status").SelectOptionAsync(InvalidationStatus.Received);
+        await Expect(page.Locator("#log tbody tr td:first-child")).ToHaveTextAsync([waiting]);
+        await page.GetByLabel("Kind").SelectOptionAsync(InvalidationKinds.Automatic);
+        await Expect(page.Locator("#log tbody tr")).ToHaveTextAsync(["No invalidation matches these filters."]);
+    }
+
+    [Fact]
+    public async Task Log_PagesBy25_TheNextPageHoldsTheRest()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var handles = new List<string>();
+        for (var i = 0; i < IndexModel.PageSize; i++)
+        {
+            handles.Add(await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "page-" + i)]));
+        }
+
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+        await Expect(page.Locator("#log tbody tr")).ToHaveCountAsync(IndexModel.PageSize);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Older" })).ToHaveCountAsync(0);
+
+        handles.Add(await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "page-last")]));
+        await page.ReloadAsync();
+        await Expect(page.Locator("#log tbody tr")).ToHaveCountAsync(IndexModel.PageSize);
+        await Expect(page.Locator("#log tbody tr").First.Locator("td").First).ToHaveTextAsync(handles[^1]);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Older" }).ClickAsync();
+        await Expect(page.Locator("#log tbody tr td:first-child")).ToHaveTextAsync([handles[0]]);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Older" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task SeeLinks_ShowsEachUrlWithItsOutcome_AndWhoAsked()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        string[] urls = [ConsoleFixture.Url(company, "red"), ConsoleFixture.Url(company, "green"), ConsoleFixture.Url(company, "blue")];
+        var handle = await SubmitAsync(fixture.CompanyAdminA, fixture.CompanyA, [ConsoleFixture.Url(fixture.CompanyA, "a")]);
+        var mine = await SubmitAsync(fixture.Admin, company, urls, appName: "Photo desk");
+        await SettleAsync(mine, InvalidationStatus.Error, BatchFailures.Format("varnish", [new UrlFailure(urls[1], 503, "Service Unavailable")]));
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+        await Expect(console.Row(mine).Locator("td").Nth(6)).ToHaveTextAsync("ERROR");
+
+        await console.Row(mine).GetByRole(AriaRole.Link, new() { Name = "See links" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "See links" })).ToBeVisibleAsync();
+        var links = page.Locator("table.links tbody tr");
+        await Expect(links.Locator("td.url")).ToHaveTextAsync(urls);
+        await Expect(links.Nth(1).Locator("td").Nth(2)).ToHaveTextAsync("ERROR");
+        await Expect(links.Nth(1).Locator("td").Nth(3)).ToHaveTextAsync("503: varnish: " + urls[1] + ": Service Unavailable");
+        await Expect(links.Nth(0).Locator("td").Nth(2)).ToHaveTextAsync("ERROR");
+        await Expect(links.Nth(0).Locator("td").Nth(3)).ToHaveTextAsync("Batch 1 ended ERROR; no failure named this URL.");
+        await Expect(page.Locator("table.audit tbody tr td").Nth(3)).ToHaveTextAsync("Photo desk");
+        Assert.NotEqual(handle, mine);
+        await ConsoleBrowser.ScreenshotAsync(page, "see-links");
+        Assert.Empty(console.Errors);
+    }
+
+    [Fact]
+    public async Task ScriptInAppNameUrlAndCompanyName_RendersAsText_AndRunsNothing()
+    {
+        const string Script = "<script>window.__injected = 1</script>";
+        var company = await fixture.Server.AddCompanyAsync("Xss" + Guid.NewGuid().ToString("N")[..8]);
+        await fixture.Server.WithDbAsync(async db =>
+        {
+            await db.Companies.Where(c => c.Id == company.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Name, "Acme " + Script));
+            return 0;
+        });
+        var url = ConsoleFixture.Url(company, "x');window.__injected=2;('&a=1");
+        var handle = await SubmitAsync(fixture.Admin, company, [url], appName: Script);
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+        await Expect(page.Locator("caption")).ToHaveTextAsync($"Invalidation log of Acme {Script}, newest first");
+        await page.GotoAsync(LinksModel.Address(handle));
+        await Expect(page.Locator("table.links td.url")).ToHaveTextAsync(url);
+        await Expect(page.Locator("table.audit tbody tr td").Nth(3)).ToHaveTextAsync(Script);
+
+        Assert.Equal(1, await page.Locator("script").CountAsync());
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__injected"));
+        Assert.Empty(console.Errors);
+    }
+
+    [Fact]
+    public async Task EveryConsoleResponse_CarriesTheSecurityHeaders_AndThePagesRaiseNoBrowserError()
+    {
+        await using var console = await fixture.OpenAsync();
+        var page = console.Page;
+        var signIn = await page.GotoAsync("/console/signin");
+        await console.SubmitSignInAsync(fixture.Admin.Email, fixture.Admin.Password);
+        var landing = await page.GotoAsync("/console");
+        var style = await console.Context.APIRequest.GetAsync(ConsoleAssets.StyleSheet);
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Server.BaseAddress };
+        using var redirect = await anonymous.GetAsync(new Uri("/console", UriKind.Relative));
+
+        foreach (var headers in new[] { signIn!.Headers, landing!.Headers, style.Headers })
+        {
+            Assert.Equal(ConsoleSecurityHeaders.ContentSecurityPolicy, headers["content-security-policy"]);
+            Assert.StartsWith("default-src 'self'", headers["content-security-policy"], StringComparison.Ordinal);
+            Assert.Equal("DENY", headers["x-frame-options"]);
+            Assert.Equal("nosniff", headers["x-content-type-options"]);
+            Assert.Equal("same-origin", headers["referrer-policy"]);
+        }
+
+        Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
+        Assert.Equal(ConsoleSecurityHeaders.ContentSecurityPolicy, redirect.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("DENY", redirect.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal(0, await page.Locator("[style]").CountAsync());
+        Assert.Empty(console.Errors);
+    }
+
+    [Fact]
+    public async Task Post_WithoutAntiforgeryToken_IsRefused()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Server.BaseAddress };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = fixture.Admin.Email, ["Password"] = fixture.Admin.Password });
+
+        using var response = await http.PostAsync(new Uri("/console/signin", UriKind.Relative), form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie") && response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith(ConsoleAuthentication.CookieName + "=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Log_WhileARequestIsInFlight_RefreshesItselfInPlace_AndRefreshReloadsOnDemand()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var handle = await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "moving")]);
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+        await Expect(console.Row(handle).Locator("td").Nth(6)).ToHaveTextAsync("Received");
+        await page.EvaluateAsync("() => { window.__samePage = true; }");
+
+        await SettleAsync(handle, InvalidationStatus.Done);
+        await Expect(console.Row(handle).Locator("td").Nth(6)).ToHaveTextAsync("Done", new() { Timeout = 20_000 });
+        await Expect(page.Locator("#log")).ToHaveAttributeAsync("data-in-flight", "false");
+
+        var next = await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "next")]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
+        await Expect(page.Locator("#log tbody tr td:first-child")).ToHaveTextAsync([next, handle]);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__samePage === true"));
+        await Expect(console.Row(next).Locator("time")).Not.ToContainTextAsync("UTC");
+    }
+
+    private async Task<string> SubmitAsync(TestUser user, Company company, IEnumerable<string> urls, string? appName = null)
+    {
+        var extra = appName is null ? "" : $"<auth:appName>{Envelopes.Escape(appName)}</auth:appName>";
+        var reply = await fixture.Server.PostAsync(Envelopes.Invalidate(Envelopes.AuthHeader(user, extra), company.Handle, urls));
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.Body);
+        return reply.Handle;
+    }
+
+    /// <summary>Ends every batch of a request as a worker would have: <paramref name="status"/>, with the failure line when given.</summary>
+    private Task SettleAsync(string handle, string status, string? failure = null)
+    {
+        InvalidationHandle.TryParse(handle, out _, out var id, out _);
+        return fixture.Server.WithDbAsync(async db =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            return await db.NotificationBatches.Where(b => b.RequestId == id).ExecuteUpdateAsync(b => b
+                .SetProperty(x => x.Status, status)
+                .SetProperty(x => x.CompletedAt, now)
+                .SetProperty(x => x.LastError, failure));
+        });
+    }
+}
