@@ -104,6 +104,31 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Session_FollowsAChangeOfCompanies_AndEndsWhenThePasswordChanges()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var user = await fixture.Server.AddUserAsync(Role.IpsCompanyAdmin, company);
+        await using var console = await fixture.SignInAsync(user);
+        var picker = console.Page.GetByLabel("Company").Locator("option");
+        await Expect(picker).ToHaveCountAsync(1);
+
+        await fixture.Server.WithDbAsync(async db =>
+        {
+            var stored = await db.Users.Include(u => u.Companies).SingleAsync(u => u.Id == user.Id);
+            stored.Companies.Add(await db.Companies.SingleAsync(c => c.Id == fixture.CompanyB.Id));
+            return await db.SaveChangesAsync();
+        });
+        await console.Page.ReloadAsync();
+        await Expect(picker).ToHaveCountAsync(2);
+
+        await fixture.Server.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.PasswordHash, PasswordHasher.Hash("a-new-password-" + Guid.NewGuid().ToString("N")))));
+        await console.Page.ReloadAsync();
+        Assert.Equal("/console/signin", new Uri(console.Page.Url).AbsolutePath);
+        Assert.DoesNotContain(await console.Context.CookiesAsync(), c => c.Name == ConsoleAuthentication.CookieName);
+    }
+
+    [Fact]
     public async Task CompanyAdmin_AnotherCompanysLogAndLinks_ByAddress_Get404_ExactlyAsUnknownOnes()
     {
         var foreignHandle = await SubmitAsync(fixture.Admin, fixture.CompanyB, [ConsoleFixture.Url(fixture.CompanyB, "secret-" + Guid.NewGuid().ToString("N"))]);
