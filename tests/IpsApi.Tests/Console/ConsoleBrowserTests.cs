@@ -7,6 +7,7 @@ using IpsApi.Core.Users;
 using IpsApi.Server.WebConsole;
 using IpsApi.Server.WebConsole.Pages;
 using IpsApi.Tests.Support;
+using Deque.AxeCore.Playwright;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -347,6 +348,38 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         await Expect(page.Locator("#log tbody tr td:first-child")).ToHaveTextAsync([next, handle]);
         Assert.True(await page.EvaluateAsync<bool>("() => window.__samePage === true"));
         await Expect(console.Row(next).Locator("time")).Not.ToContainTextAsync("UTC");
+    }
+
+    [Fact]
+    public async Task Pages_PassTheAxeCoreAccessibilityCheck_WithNoSeriousOrCriticalViolation()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var handle = await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "a11y")]);
+        await SettleAsync(handle, InvalidationStatus.ErrorCdnNode, BatchFailures.Format("fastly", [new UrlFailure(ConsoleFixture.Url(company, "a11y"), 500, "Internal Server Error")]));
+        await using var console = await fixture.OpenAsync();
+        var page = console.Page;
+        var problems = new List<string>();
+
+        problems.AddRange(await AxeProblemsAsync(page, "sign-in"));
+        await console.SubmitSignInAsync("nobody@example.test", "wrong-password");
+        problems.AddRange(await AxeProblemsAsync(page, "sign-in refused"));
+        await console.SubmitSignInAsync(fixture.Admin.Email, fixture.Admin.Password);
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+        problems.AddRange(await AxeProblemsAsync(page, "invalidation"));
+        await page.GotoAsync(LinksModel.Address(handle));
+        problems.AddRange(await AxeProblemsAsync(page, "see links"));
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(CompanyHandle.Format(int.MaxValue)));
+        problems.AddRange(await AxeProblemsAsync(page, "not found"));
+
+        Assert.Empty(problems);
+    }
+
+    private static async Task<IEnumerable<string>> AxeProblemsAsync(IPage page, string name)
+    {
+        var result = await page.RunAxe();
+        return result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{name}: {v.Id} ({v.Impact}) {v.Help}: {string.Join("; ", v.Nodes.Select(n => n.Html))}");
     }
 
     private async Task<string> SubmitAsync(TestUser user, Company company, IEnumerable<string> urls, string? appName = null)
