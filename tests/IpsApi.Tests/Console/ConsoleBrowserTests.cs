@@ -351,6 +351,99 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Retry_OnAFailedRow_QueuesItsFailedBatchesAgain_AndShowsTheRowHighlighted()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var done = await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "fine")]);
+        var failed = await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "broken")]);
+        await SettleAsync(done, InvalidationStatus.Done);
+        await SettleAsync(failed, InvalidationStatus.ErrorCdnNode, BatchFailures.Format("akamai", [new UrlFailure(ConsoleFixture.Url(company, "broken"), 403, "Forbidden")]));
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+        await Expect(console.Row(done).GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToHaveCountAsync(0);
+        await Expect(console.Row(failed).Locator("td").Nth(6)).ToHaveTextAsync("ERROR_CDN_NODE");
+
+        await console.Row(failed).GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Retrying {failed}: its failed batches are queued again.");
+        await Expect(console.Row(failed).Locator("td").Nth(6)).ToHaveTextAsync("Received");
+        await Expect(console.Row(failed)).ToHaveClassAsync("highlight");
+        await Expect(console.Row(failed).GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToHaveCountAsync(0);
+        InvalidationHandle.TryParse(failed, out _, out var id, out _);
+        var audit = await fixture.Server.WithDbAsync(db => db.AuditRecords.Where(a => a.RequestId == id).OrderBy(a => a.Id).Select(a => new { a.Action, a.UserEmail, a.AppName }).ToListAsync());
+        Assert.Equal(("retry", fixture.Admin.Email, ConsoleCaller.AppName), (audit[^1].Action, audit[^1].UserEmail, audit[^1].AppName));
+        await ConsoleBrowser.ScreenshotAsync(page, "retried");
+    }
+
+    [Fact]
+    public async Task Retry_AskedFromAStalePage_IsRefusedWithTheReason_AndRetriesOnce()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var failed = await SubmitAsync(fixture.Admin, company, [ConsoleFixture.Url(company, "twice")]);
+        await SettleAsync(failed, InvalidationStatus.Error, BatchFailures.Format("varnish", [new UrlFailure(ConsoleFixture.Url(company, "twice"), 0, "refused")]));
+        await using var first = await fixture.SignInAsync(fixture.Admin);
+        await using var second = await fixture.SignInAsync(fixture.Admin);
+        await first.Page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+        await second.Page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+
+        await first.Row(failed).GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+        await Expect(first.Row(failed).Locator("td").Nth(6)).ToHaveTextAsync("Received");
+        var response = await second.Page.RunAndWaitForResponseAsync(
+            () => second.Row(failed).GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync(),
+            r => r.Request.Method == "POST");
+
+        Assert.Equal(409, response.Status);
+        await Expect(second.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
+            $"Invalidation {failed} is still in progress; only a request that ended ERROR or ERROR_CDN_NODE can be retried.");
+        InvalidationHandle.TryParse(failed, out _, out var id, out _);
+        Assert.Equal(1, await fixture.Server.WithDbAsync(db => db.AuditRecords.CountAsync(a => a.RequestId == id && a.Action == "retry")));
+    }
+
+    [Fact]
+    public async Task Retry_OfAnotherCompanysRequest_PostedWithAValidToken_Gets404_AndChangesNothing()
+    {
+        var own = await SubmitAsync(fixture.CompanyAdminA, fixture.CompanyA, [ConsoleFixture.Url(fixture.CompanyA, "own-" + Guid.NewGuid().ToString("N"))]);
+        var foreign = await SubmitAsync(fixture.Admin, fixture.CompanyB, [ConsoleFixture.Url(fixture.CompanyB, "foreign-" + Guid.NewGuid().ToString("N"))]);
+        await SettleAsync(own, InvalidationStatus.Error, "own failure");
+        await SettleAsync(foreign, InvalidationStatus.Error, "foreign failure");
+        await using var console = await fixture.SignInAsync(fixture.CompanyAdminA);
+        var page = console.Page;
+        var form = console.Row(own).Locator("form.retry");
+        await form.Locator("input[name=handle]").EvaluateAsync("(input, handle) => { input.value = handle; }", foreign);
+
+        var response = await page.RunAndWaitForResponseAsync(
+            () => form.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync(),
+            r => r.Request.Method == "POST");
+
+        Assert.Equal(404, response.Status);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("No such company, or it is not one of yours.");
+        InvalidationHandle.TryParse(foreign, out _, out var id, out _);
+        Assert.All(
+            await fixture.Server.WithDbAsync(db => db.NotificationBatches.Where(b => b.RequestId == id).Select(b => b.Status).ToListAsync()),
+            status => Assert.Equal(InvalidationStatus.Error, status));
+    }
+
+    [Fact]
+    public async Task Retry_PostedWithoutTheAntiforgeryToken_IsRefused_AndChangesNothing()
+    {
+        var failed = await SubmitAsync(fixture.Admin, fixture.CompanyA, [ConsoleFixture.Url(fixture.CompanyA, "csrf-" + Guid.NewGuid().ToString("N"))]);
+        await SettleAsync(failed, InvalidationStatus.Error, "failure");
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+
+        var response = await console.Context.APIRequest.PostAsync("/console?handler=Retry", new()
+        {
+            Form = console.Context.APIRequest.CreateFormData().Set("company", fixture.CompanyA.Handle).Set("handle", failed),
+        });
+
+        Assert.Equal(400, response.Status);
+        InvalidationHandle.TryParse(failed, out _, out var id, out _);
+        Assert.All(
+            await fixture.Server.WithDbAsync(db => db.NotificationBatches.Where(b => b.RequestId == id).Select(b => b.Status).ToListAsync()),
+            status => Assert.Equal(InvalidationStatus.Error, status));
+    }
+
+    [Fact]
     public async Task Pages_PassTheAxeCoreAccessibilityCheck_WithNoSeriousOrCriticalViolation()
     {
         var company = await fixture.Server.AddCompanyAsync();

@@ -13,9 +13,11 @@ namespace IpsApi.Server.WebConsole.Pages;
 /// <summary>
 /// The landing page, Invalidation: one company's invalidation log, manual and automatic, newest first, a page at a
 /// time. Who may read which company is the core's rule (<see cref="CompanySettings"/>, as for the APIs): an unknown
-/// company and another company's answer alike, with 404, whatever the address asks for.
+/// company and another company's answer alike, with 404, whatever the address asks for. <b>Retry</b> on a request that
+/// ended <c>ERROR</c> or <c>ERROR_CDN_NODE</c> queues its failed batches again, as <c>ipsapi invalidation retry</c> does;
+/// the handle posted is authorised again here, whatever the page showed.
 /// </summary>
-public sealed class IndexModel(CompanySettings companies, InvalidationLogReader log) : PageModel
+public sealed class IndexModel(CompanySettings companies, InvalidationLogReader log, InvalidationService invalidations) : PageModel
 {
     public const int PageSize = 25;
 
@@ -34,6 +36,13 @@ public sealed class IndexModel(CompanySettings companies, InvalidationLogReader 
     [BindProperty(SupportsGet = true, Name = "before")]
     public long? Before { get; set; }
 
+    /// <summary>The request just retried from this page, shown highlighted with a notice.</summary>
+    [BindProperty(SupportsGet = true, Name = "retried")]
+    public string? Retried { get; set; }
+
+    /// <summary>Why a retry asked for from this page was refused; null when none was.</summary>
+    public string? Problem { get; private set; }
+
     /// <summary>The id the next (older) page starts below; null on the last page.</summary>
     public long? Older { get; private set; }
 
@@ -43,6 +52,34 @@ public sealed class IndexModel(CompanySettings companies, InvalidationLogReader 
     public bool AnyInFlight => Rows.Any(r => !InvalidationStatus.IsTerminal(r.Status));
 
     public static IReadOnlyList<string> Statuses => InvalidationLogReader.FilterableStatuses;
+
+    public static bool MayRetry(InvalidationSummary row) =>
+        row?.Status is InvalidationStatus.Error or InvalidationStatus.ErrorCdnNode;
+
+    public async Task<IActionResult> OnPostRetryAsync(string? company, string? handle, CancellationToken cancellationToken)
+    {
+        var caller = ConsoleCaller.From(HttpContext);
+        try
+        {
+            var retried = await invalidations.RetryAsync(caller, handle, cancellationToken);
+            InvalidationHandle.TryParse(retried.InvalidationHandle, out var companyId, out _, out _);
+            return Redirect(IpsConsole.Path + QueryString.Create("company", CompanyHandle.Format(companyId)).Add("retried", retried.InvalidationHandle));
+        }
+        catch (IpsFaultException e) when (e.Fault.Code is FaultCodes.InvalidCompany or FaultCodes.NoOperationPermission)
+        {
+            Missing = true;
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Page();
+        }
+        catch (IpsFaultException e) when (e.Fault.Code == FaultCodes.InvalidParameter)
+        {
+            // Done meanwhile, or retried by someone else: say so above the log as it is now.
+            Problem = e.Fault.Reason;
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            Retried = null;
+            return await OnGetAsync(company, cancellationToken);
+        }
+    }
 
     public async Task<IActionResult> OnGetAsync(string? company, CancellationToken cancellationToken)
     {
