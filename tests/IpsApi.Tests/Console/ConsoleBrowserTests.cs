@@ -444,6 +444,141 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Add_Original_ConfirmShowsEveryUrl_OneRemoved_SubmitStoresTheRest_AndHighlightsTheNewRow()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        string[] urls = [ConsoleFixture.Url(company, "one"), ConsoleFixture.Url(company, "two"), ConsoleFixture.Url(company, "three")];
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add invalidation" }).ClickAsync();
+        await Expect(page.GetByLabel("Original")).ToBeCheckedAsync();
+        await page.GetByLabel("URLs").FillAsync($"{urls[0]}, {urls[1]}\n\n{urls[2]}\n{urls[0]}");
+        await Expect(page.Locator("#urls-count")).ToHaveTextAsync("4 of at most 1000 URLs");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+
+        var boxes = page.GetByRole(AriaRole.Checkbox);
+        await Expect(boxes).ToHaveCountAsync(3);
+        foreach (var url in urls)
+        {
+            await Expect(page.GetByLabel(url, new() { Exact = true })).ToBeCheckedAsync();
+        }
+
+        await Expect(page.Locator("#confirm-count")).ToHaveTextAsync("3 of at most 1000 URLs");
+        await page.GetByLabel(urls[1], new() { Exact = true }).UncheckAsync();
+        await Expect(page.Locator("#confirm-count")).ToHaveTextAsync("2 of at most 1000 URLs");
+        await ConsoleBrowser.ScreenshotAsync(page, "add-confirm");
+        Assert.Equal(0, await fixture.Server.WithDbAsync(db => db.InvalidationRequests.CountAsync(r => r.CompanyId == company.Id)));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+
+        var stored = await fixture.Server.WithDbAsync(db => db.NotificationBatches.Where(b => b.CompanyId == company.Id).Select(b => b.Urls).SingleAsync());
+        Assert.Equal([urls[0], urls[2]], stored);
+        var handle = await fixture.Server.WithDbAsync(async db =>
+        {
+            var request = await db.InvalidationRequests.SingleAsync(r => r.CompanyId == company.Id);
+            return InvalidationHandle.Format(request.CompanyId, request.Id, request.Token);
+        });
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Submitted {handle}: it is in the log below.");
+        await Expect(console.Row(handle)).ToHaveClassAsync("highlight");
+        await Expect(console.Row(handle).Locator("td").Nth(5)).ToHaveTextAsync("2");
+        var audit = await fixture.Server.WithDbAsync(db => db.AuditRecords.Where(a => a.RequestId == db.InvalidationRequests.Single(r => r.CompanyId == company.Id).Id).Select(a => a.AppName).SingleAsync());
+        Assert.Equal(ConsoleCaller.AppName, audit);
+        Assert.Empty(console.Errors);
+    }
+
+    [Fact]
+    public async Task Add_BadUrls_AreRefusedInTheWordsOfTheApi_NamingEach_AndNothingIsStored()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var good = ConsoleFixture.Url(company, "good");
+        var foreign = ConsoleFixture.Url(fixture.CompanyB, "theirs");
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console/add?company=" + Uri.EscapeDataString(company.Handle));
+
+        await page.GetByLabel("URLs").FillAsync($"{good}\n{foreign}\nnot a url");
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync(), r => r.Request.Method == "POST");
+
+        Assert.Equal(400, response.Status);
+        var alert = await page.GetByRole(AriaRole.Alert).InnerTextAsync();
+        Assert.StartsWith("Some URLs are not defined correctly. Correct and resubmit. 2 of 3 URLs refused; nothing was invalidated.", alert, StringComparison.Ordinal);
+        Assert.Contains($"URL 2 '{foreign}'", alert, StringComparison.Ordinal);
+        Assert.Contains("URL 3 'not a url'", alert, StringComparison.Ordinal);
+        await Expect(page.GetByLabel("URLs")).ToHaveValueAsync($"{good}\n{foreign}\nnot a url");
+        await Expect(page.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(0);
+        Assert.Equal(0, await fixture.Server.WithDbAsync(db => db.InvalidationRequests.CountAsync(r => r.CompanyId == company.Id)));
+    }
+
+    [Fact]
+    public async Task Add_1000Urls_PassToTheConfirmStep_1001AreRefused()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var urls = Enumerable.Range(0, AddModel.MaxUrls + 1).Select(i => ConsoleFixture.Url(company, "n" + i)).ToList();
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console/add?company=" + Uri.EscapeDataString(company.Handle));
+
+        await page.GetByLabel("URLs").FillAsync(string.Join('\n', urls));
+        await Expect(page.Locator("#urls-count")).ToHaveTextAsync("1001 of at most 1000 URLs: 1 too many");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("1000");
+        await Expect(page.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(0);
+
+        await page.GetByLabel("URLs").FillAsync(string.Join('\n', urls.Take(AddModel.MaxUrls)));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(AddModel.MaxUrls);
+        await Expect(page.Locator("#confirm-count")).ToHaveTextAsync("1000 of at most 1000 URLs");
+    }
+
+    [Fact]
+    public async Task Add_All_WarnsAndSubmitsOnlyWithTheRootTyped()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console/add?company=" + Uri.EscapeDataString(company.Handle));
+
+        await page.GetByLabel("All", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(page.GetByText("The cache then needs to rebuild, and the very first requests take more time to deliver.")).ToBeVisibleAsync();
+        await page.GetByLabel("Type the company root").FillAsync(company.RootId.ToLowerInvariant());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync($"Type the company root, {company.RootId}, exactly to confirm: nothing was submitted.");
+        Assert.Equal(0, await fixture.Server.WithDbAsync(db => db.InvalidationRequests.CountAsync(r => r.CompanyId == company.Id)));
+
+        await page.GetByLabel("Type the company root").FillAsync(company.RootId);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Submitted");
+        var row = page.Locator("#log tbody tr").First;
+        await Expect(row).ToHaveClassAsync("highlight");
+        await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("All");
+        Assert.Equal(InvalidationScopes.All, await fixture.Server.WithDbAsync(db => db.InvalidationRequests.Where(r => r.CompanyId == company.Id).Select(r => r.Scope).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Add_ForAnotherCompany_ByAddressOrEditedForm_Gets404_AndStoresNothing()
+    {
+        await using var console = await fixture.SignInAsync(fixture.CompanyAdminA);
+        var page = console.Page;
+        var byAddress = await page.GotoAsync("/console/add?company=" + Uri.EscapeDataString(fixture.CompanyB.Handle));
+        Assert.Equal(404, byAddress!.Status);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("No such company, or it is not one of yours.");
+
+        await page.GotoAsync("/console/add");
+        await Expect(page.GetByLabel("Company").Locator("option")).ToHaveCountAsync(1);
+        await page.GetByLabel("Company").EvaluateAsync("(select, handle) => { select.options[0].value = handle; }", fixture.CompanyB.Handle);
+        await page.GetByLabel("URLs").FillAsync(ConsoleFixture.Url(fixture.CompanyB, "theirs"));
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync(), r => r.Request.Method == "POST");
+
+        Assert.Equal(404, response.Status);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("No such company, or it is not one of yours.");
+    }
+
+    [Fact]
     public async Task Pages_PassTheAxeCoreAccessibilityCheck_WithNoSeriousOrCriticalViolation()
     {
         var company = await fixture.Server.AddCompanyAsync();
@@ -463,6 +598,15 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         problems.AddRange(await AxeProblemsAsync(page, "see links"));
         await page.GotoAsync("/console?company=" + Uri.EscapeDataString(CompanyHandle.Format(int.MaxValue)));
         problems.AddRange(await AxeProblemsAsync(page, "not found"));
+        await page.GotoAsync("/console/add?company=" + Uri.EscapeDataString(company.Handle));
+        problems.AddRange(await AxeProblemsAsync(page, "add invalidation"));
+        await page.GetByLabel("URLs").FillAsync(ConsoleFixture.Url(company, "a11y") + "\n" + ConsoleFixture.Url(company, "other"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        problems.AddRange(await AxeProblemsAsync(page, "add invalidation, confirm"));
+        await page.GotoAsync("/console/add?company=" + Uri.EscapeDataString(company.Handle));
+        await page.GetByLabel("All", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        problems.AddRange(await AxeProblemsAsync(page, "add invalidation, all"));
 
         Assert.Empty(problems);
     }

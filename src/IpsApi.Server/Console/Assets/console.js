@@ -1,6 +1,7 @@
 // The IpsApi console's only script: progressive enhancement of pages that work without it.
 // - <time datetime> elements show the instant in the browser's own time zone;
 // - the filters apply as soon as one changes;
+// - Add invalidation counts the URLs as they are typed, and those kept on the confirm step;
 // - Refresh reloads the log in place, and while any invalidation in it is still in flight the log
 //   refreshes itself quietly every few seconds.
 (function () {
@@ -71,8 +72,35 @@
             });
     }
 
+    // What the server counts: URLs separated by commas or line breaks, blanks left out.
+    function countUrls(text) {
+        return text.split(/[,\r\n]+/).filter(function (url) { return url.trim().length > 0; }).length;
+    }
+
+    function showCount(output, count) {
+        var max = parseInt(output.getAttribute('data-max'), 10);
+        output.textContent = count + ' of at most ' + max + ' URLs' + (count > max ? ': ' + (count - max) + ' too many' : '');
+        output.classList.toggle('over', count > max);
+    }
+
+    function liveCounts() {
+        document.querySelectorAll('[data-count-urls]').forEach(function (area) {
+            var output = document.getElementById(area.getAttribute('data-count-urls'));
+            var update = function () { showCount(output, countUrls(area.value)); };
+            area.addEventListener('input', update);
+            update();
+        });
+        document.querySelectorAll('[data-count-checked]').forEach(function (list) {
+            var output = document.getElementById(list.getAttribute('data-count-checked'));
+            var update = function () { showCount(output, list.querySelectorAll('input[type=checkbox]:checked').length); };
+            list.addEventListener('change', update);
+            update();
+        });
+    }
+
     document.addEventListener('DOMContentLoaded', function () {
         localTimes(document);
+        liveCounts();
 
         document.querySelectorAll('form[data-auto-submit] select').forEach(function (select) {
             select.addEventListener('change', function () {

@@ -40,6 +40,10 @@ public sealed class IndexModel(CompanySettings companies, InvalidationLogReader 
     [BindProperty(SupportsGet = true, Name = "retried")]
     public string? Retried { get; set; }
 
+    /// <summary>The request just submitted from Add invalidation, shown highlighted with a notice.</summary>
+    [BindProperty(SupportsGet = true, Name = "submitted")]
+    public string? Submitted { get; set; }
+
     /// <summary>Why a retry asked for from this page was refused; null when none was.</summary>
     public string? Problem { get; private set; }
 
@@ -52,6 +56,12 @@ public sealed class IndexModel(CompanySettings companies, InvalidationLogReader 
     public bool AnyInFlight => Rows.Any(r => !InvalidationStatus.IsTerminal(r.Status));
 
     public static IReadOnlyList<string> Statuses => InvalidationLogReader.FilterableStatuses;
+
+    /// <summary>The log of <paramref name="companyHandle"/> with the request just submitted highlighted.</summary>
+    public static string SubmittedAddress(string companyHandle, string handle) =>
+        IpsConsole.Path + QueryString.Create("company", companyHandle).Add("submitted", handle);
+
+    public bool IsHighlighted(InvalidationSummary row) => row is not null && (row.Handle == Retried || row.Handle == Submitted);
 
     public static bool MayRetry(InvalidationSummary row) =>
         row?.Status is InvalidationStatus.Error or InvalidationStatus.ErrorCdnNode;
