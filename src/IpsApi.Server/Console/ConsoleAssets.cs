@@ -5,7 +5,7 @@ using Microsoft.Net.Http.Headers;
 namespace IpsApi.Server.WebConsole;
 
 /// <summary>
-/// The console's one style sheet and one script, embedded in the server so that the console works wherever the
+/// The console's one style sheet, one script and its icon, embedded in the server so that the console works wherever the
 /// executable runs (no web root to deploy, nothing from another host). Served with an entity tag, so a browser
 /// asks again cheaply and never keeps an old copy after an upgrade.
 /// </summary>
@@ -15,10 +15,14 @@ public static class ConsoleAssets
 
     public const string Script = "/console/assets/console.js";
 
+    /// <summary>Named by every page, so that a browser does not ask for <c>/favicon.ico</c> and log its 404.</summary>
+    public const string Icon = "/console/assets/favicon.svg";
+
     private static readonly FrozenDictionary<string, Asset> Assets = new Dictionary<string, Asset>
     {
         ["console.css"] = Load("console.css", "text/css; charset=utf-8"),
         ["console.js"] = Load("console.js", "text/javascript; charset=utf-8"),
+        ["favicon.svg"] = Load("favicon.svg", "image/svg+xml"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static IEndpointConventionBuilder MapConsoleAssets(this IEndpointRouteBuilder endpoints) =>

@@ -17,7 +17,7 @@ public sealed class ConsolePage : IAsyncDisposable
             {
                 lock (errors)
                 {
-                    errors.Add(message.Text);
+                    errors.Add(message.Text + (message.Location is { Length: > 0 } at ? " (" + at + ")" : ""));
                 }
             }
         };
