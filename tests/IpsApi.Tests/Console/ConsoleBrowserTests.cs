@@ -65,6 +65,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         await console.SubmitSignInAsync(locked.Email, locked.Password);
         messages.Add(await alert.InnerTextAsync());
 
+        await ConsoleBrowser.ScreenshotAsync(console.Page, "sign-in-refused");
         Assert.All(messages, message => Assert.Equal(SignInModel.RefusedMessage, message));
         Assert.Equal("/console/signin", new Uri(console.Page.Url).AbsolutePath);
         Assert.DoesNotContain(await console.Context.CookiesAsync(), c => c.Name == ConsoleAuthentication.CookieName);
@@ -454,6 +455,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Add invalidation" }).ClickAsync();
         await Expect(page.GetByLabel("Original")).ToBeCheckedAsync();
+        await ConsoleBrowser.ScreenshotAsync(page, "add");
         await page.GetByLabel("URLs").FillAsync($"{urls[0]}, {urls[1]}\n\n{urls[2]}\n{urls[0]}");
         await Expect(page.Locator("#urls-count")).ToHaveTextAsync("4 of at most 1000 URLs");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
@@ -543,6 +545,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         await page.GetByLabel("All", new() { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
         await Expect(page.GetByText("The cache then needs to rebuild, and the very first requests take more time to deliver.")).ToBeVisibleAsync();
+        await ConsoleBrowser.ScreenshotAsync(page, "add-all");
         await page.GetByLabel("Type the company root").FillAsync(company.RootId.ToLowerInvariant());
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync($"Type the company root, {company.RootId}, exactly to confirm: nothing was submitted.");

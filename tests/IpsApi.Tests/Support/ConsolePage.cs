@@ -50,8 +50,14 @@ public sealed class ConsolePage : IAsyncDisposable
     {
         await Page.GetByLabel("Email").FillAsync(email);
         await Page.GetByLabel("Password").FillAsync(password);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // The form posts and the browser navigates to the answer (the form again, or the page signed in to). Waiting
+        // for the load state after the click could see the old document; a refusal comes back to the same address,
+        // so there is no new URL to wait for either: this wait starts before the click and ends on the new document.
+#pragma warning disable CS0612 // Obsolete in Playwright in favour of waiting for a URL, which a POST back to the same address does not change.
+        await Page.RunAndWaitForNavigationAsync(
+            () => Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+            new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+#pragma warning restore CS0612
     }
 
     /// <summary>The log table's row whose handle cell is <paramref name="handle"/>.</summary>
