@@ -5,8 +5,10 @@
 #   the SOAP toolkits the tests drive as clients: zeep and suds for /usr/bin/python3 (python3-zeep,
 #   python3-suds), PHP's SoapClient (php-cli php-soap), Perl's SOAP::Lite (libsoap-lite-perl),
 #   JAX-WS's wsimport with javac/java 17 (jaxws openjdk-17-jdk-headless); the SMTP server the mail
-#   tests send to (python3-aiosmtpd); the browser the console tests drive through Playwright (chromium,
-#   used as /usr/bin/chromium: no browser is downloaded); PostgreSQL via scripts/pg.sh,
+#   tests send to (python3-aiosmtpd); npm (npm), and with it @redocly/cli (pinned) in .tools/redocly, the
+#   OpenAPI linter the JSON API's document is checked with (exported as IPSAPI_TEST_REDOCLY); the browser
+#   the console tests drive through Playwright (chromium, used as /usr/bin/chromium: no browser is
+#   downloaded); PostgreSQL via scripts/pg.sh,
 # - starts a throwaway PostgreSQL (PG_FAST=1) on a free loopback port in a temp dir,
 #   exported to the tests as IPSAPI_TEST_POSTGRES (Npgsql connection string),
 # - runs `dotnet test IpsApi.sln -c Release` (+ "$@"), logging to the temp dir,
@@ -57,6 +59,7 @@ has_jdk() { command -v javac && command -v java; }
 has_wsimport() { command -v wsimport && [[ -r /usr/share/java/jaxws-rt.jar ]]; }
 has_aiosmtpd() { /usr/bin/python3 -c 'import aiosmtpd.controller'; }
 has_chromium() { [[ -x /usr/bin/chromium ]]; }
+has_npm() { command -v npm && command -v node; }
 REQUIREMENTS=(
     "has_xmllint libxml2-utils"
     "has_varnishd varnish"
@@ -68,7 +71,24 @@ REQUIREMENTS=(
     "has_wsimport jaxws"
     "has_aiosmtpd python3-aiosmtpd"
     "has_chromium chromium"
+    "has_npm npm"
 )
+
+# The OpenAPI linter, pinned, installed by npm into the work tree (not globally).
+REDOCLY_VERSION=2.77.0
+REDOCLY_DIR=$ROOT/.tools/redocly
+install_redocly() {
+    local bin=$REDOCLY_DIR/node_modules/.bin/redocly
+    if [[ ! -x $bin || $(cat "$REDOCLY_DIR/.version" 2>/dev/null) != "$REDOCLY_VERSION" ]]; then
+        log "installing @redocly/cli@$REDOCLY_VERSION into $REDOCLY_DIR"
+        mkdir -p "$REDOCLY_DIR"
+        npm install --prefix "$REDOCLY_DIR" --no-audit --no-fund --silent "@redocly/cli@$REDOCLY_VERSION" >&2 ||
+            die "npm install @redocly/cli@$REDOCLY_VERSION failed"
+        echo "$REDOCLY_VERSION" >"$REDOCLY_DIR/.version"
+    fi
+    export IPSAPI_TEST_REDOCLY=$bin
+    export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+}
 
 install_missing() {
     local requirement check pkgs more missing=()
@@ -91,6 +111,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=${DOTNET_CLI_TELEMETRY_OPTOUT:-1}
 # no MSBuild worker nodes lingering after the run (they could hold the output pipe open)
 export MSBUILDDISABLENODEREUSE=${MSBUILDDISABLENODEREUSE:-1}
 install_missing
+install_redocly
 
 [[ -e $SOLUTION ]] || die "$ROOT/$SOLUTION not found"
 

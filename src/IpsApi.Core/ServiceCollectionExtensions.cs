@@ -38,8 +38,13 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddScoped<InvalidationService>();
         services.AddScoped<Companies.CompanySettings>();
+        services.AddScoped<Templates.TemplateService>();
+        services.AddScoped<Hooks.AssetVersionHook>();
         services.AddScoped<UserAccounts>();
+        services.AddScoped<ApiKeys.ApiKeyRegistry>();
+        services.AddScoped<ApiKeys.ApiKeyVerifier>();
         services.AddScoped<InvalidationLog.InvalidationLogReader>();
+        services.AddScoped<InvalidationLog.CompanyInvalidationLog>();
         services.AddScoped<UsageRules>();
         services.AddScoped<DatabaseMigrator>();
         services.AddOptions<InvalidationOptions>()

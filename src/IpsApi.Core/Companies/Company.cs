@@ -45,5 +45,17 @@ public sealed class Company
     /// <summary>The HMAC-SHA256 key that signs the company's callbacks (<c>X-IpsApi-Signature</c>).</summary>
     public string? CallbackSecret { get; set; }
 
+    /// <summary>
+    /// The CDN invalidation template: one URL per line with <c>&lt;ID&gt;</c> where an asset ID goes
+    /// (<see cref="Templates.InvalidationTemplate"/>); null for none.
+    /// </summary>
+    public string? InvalidationTemplate { get; set; }
+
+    /// <summary>
+    /// The HMAC-SHA256 key the company's asset-version webhook deliveries are signed with (<c>X-IpsApi-Signature</c>);
+    /// kept as issued, because verifying a signature needs the key itself. Null until one is made.
+    /// </summary>
+    public string? WebhookSecret { get; set; }
+
     public string Handle => CompanyHandle.Format(Id);
 }

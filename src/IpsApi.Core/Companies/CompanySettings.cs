@@ -155,6 +155,26 @@ public sealed class CompanySettings(IpsDbContext db, CompanyCache companies, Tim
         return (company, newSecret);
     }
 
+    /// <summary>
+    /// The secret that signs the company's asset-version webhook deliveries: made when there is none or when
+    /// <paramref name="rotate"/> asks for a new one (the old one then stops working at once). A key that lets its
+    /// holder invalidate, so it is shown only to those who may change the company's settings (IpsAdmin).
+    /// </summary>
+    public async Task<(Company Company, string Secret, bool IsNew)> WebhookSecretAsync(
+        Caller caller, string? handle, bool rotate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var company = await FindForChangeAsync(caller, handle, cancellationToken);
+        if (!rotate && !string.IsNullOrEmpty(company.WebhookSecret))
+        {
+            return (company, company.WebhookSecret, false);
+        }
+
+        company.WebhookSecret = CallbackSecrets.Generate();
+        await db.SaveChangesAsync(cancellationToken);
+        return (company, company.WebhookSecret, true);
+    }
+
     public async Task<Company> RemoveCallbackAsync(Caller caller, string? handle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);

@@ -32,7 +32,14 @@ public sealed partial class InvalidationService(
     /// Checks every URL against the company; on success stores the request, its notification
     /// batches and the audit record in one transaction before answering.
     /// </summary>
-    public async Task<InvalidationAccepted> AcceptAsync(Caller caller, InvalidationCommand command, CancellationToken cancellationToken)
+    public Task<InvalidationAccepted> AcceptAsync(Caller caller, InvalidationCommand command, CancellationToken cancellationToken) =>
+        AcceptAsync(caller, command, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="AcceptAsync(Caller, InvalidationCommand, CancellationToken)"/>, storing <paramref name="delivery"/> (a webhook
+    /// delivery, pointed at the new request) in the same transaction, so that its uniqueness guard refuses the request too.
+    /// </summary>
+    internal async Task<InvalidationAccepted> AcceptAsync(Caller caller, InvalidationCommand command, Hooks.HookDelivery? delivery, CancellationToken cancellationToken)
     {
         var (company, distinct, emailOthers) = await CheckAsync(caller, command, cancellationToken);
         List<string> followUps = command.EmailCcOriginator || emailOthers.Count > 0 ? [Jobs.FollowUpKinds.Mail] : [];
@@ -48,6 +55,7 @@ public sealed partial class InvalidationService(
             SubmittedBy = caller.User.Email,
             EmailCcOriginator = command.EmailCcOriginator,
             EmailOthers = emailOthers,
+            Kind = command.Kind ?? InvalidationKinds.Manual,
         };
         foreach (var (chunk, sequence) in distinct.Chunk(options.BatchSize).Select((chunk, i) => (chunk, i)))
         {
@@ -65,6 +73,13 @@ public sealed partial class InvalidationService(
         }
 
         request.OpenBatches = request.Batches.Count;
+        if (delivery is not null)
+        {
+            delivery.CompanyId = company.Id;
+            delivery.Request = request;
+            db.HookDeliveries.Add(delivery);
+        }
+
         await StoreAsync(company, request, Audited(Audit(caller, AuditActions.Submit, null, now), request), distinct.Count, now, cancellationToken);
         return new InvalidationAccepted(request.Handle, request.EstimatedSeconds, request.UrlCount);
     }
@@ -127,7 +142,7 @@ public sealed partial class InvalidationService(
 
 
     /// <summary>
-    /// The checks of <see cref="AcceptAsync"/> without storing anything: the URLs that would be submitted
+    /// The checks of <see cref="AcceptAsync(Caller, InvalidationCommand, CancellationToken)"/> without storing anything: the URLs that would be submitted
     /// (each once, in the order given), or the fault the request would get.
     /// </summary>
     public async Task<IReadOnlyList<string>> DryRunAsync(Caller caller, InvalidationCommand command, CancellationToken cancellationToken)
@@ -186,26 +201,62 @@ public sealed partial class InvalidationService(
         CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
         var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, command.CompanyHandle, cancellationToken);
 
-        var urls = command.Urls ?? [];
-        usage.RequireSwitchedOn(company, urls.Count);
-        if (urls.Count == 0)
+        if (command.Kind is not (null or InvalidationKinds.Manual or InvalidationKinds.Automatic))
+        {
+            throw new IpsFaultException(IpsFault.InvalidParameter(
+                $"The kind of an invalidation is {InvalidationKinds.Manual} or {InvalidationKinds.Automatic}."));
+        }
+
+        usage.RequireSwitchedOn(company, command.Urls?.Count ?? 0);
+        var distinct = await CheckUrlsAsync(company, command.Urls ?? [], command.AssetIds, cancellationToken);
+        return (company, distinct, CheckEmails(command.EmailOthers ?? []));
+    }
+
+    /// <summary>
+    /// The URLs given, then those the company's template yields for <paramref name="assetIds"/> (each once), checked
+    /// as one list against the 1,000 cap and the URL rules; a refusal names the template line and asset of a URL that
+    /// came from the template. Returns the purge target of each distinct object, in order.
+    /// </summary>
+    internal async Task<IReadOnlyList<PurgeTarget>> CheckUrlsAsync(
+        Company company, IReadOnlyList<string?> urls, IReadOnlyList<string?>? assetIds, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Templates.ExpandedUrl> expanded = [];
+        if (assetIds is { Count: > 0 })
+        {
+            var ids = Templates.AssetIds.Check(assetIds);
+            // Read from the store, not the company cache: a template just saved applies to the next request.
+            var text = await db.Companies.AsNoTracking().Where(c => c.Id == company.Id).Select(c => c.InvalidationTemplate).SingleOrDefaultAsync(cancellationToken);
+            var lines = Templates.InvalidationTemplate.Parse(text);
+            if (lines.Count == 0)
+            {
+                throw new IpsFaultException(IpsFault.MissingParameter(
+                    $"Failed to retrieve URLs for selected assets. Company {company.Handle} has no CDN invalidation template: set one, or list the URLs."));
+            }
+
+            expanded = Templates.TemplateExpansion.Expand(company, lines, ids, [.. urls], InvalidationOptions.MaxUrlsPerRequest);
+        }
+
+        IReadOnlyList<string?> all = expanded.Count == 0 ? urls : [.. urls, .. expanded.Select(e => e.Url)];
+        string? OriginOf(int position) => position > urls.Count ? expanded[position - urls.Count - 1].Origin : null;
+        if (all.Count == 0)
         {
             throw new IpsFaultException(IpsFault.MissingParameter("No URLs entered to be invalidated."));
         }
 
-        if (urls.Count > InvalidationOptions.MaxUrlsPerRequest)
+        if (all.Count > InvalidationOptions.MaxUrlsPerRequest)
         {
-            throw new IpsFaultException(IpsFault.InvalidParameter(
-                $"{urls.Count} URLs entered; at most {InvalidationOptions.MaxUrlsPerRequest} may be invalidated in one request."));
+            throw new IpsFaultException(IpsFault.InvalidParameter(OriginOf(all.Count) is { } origin
+                ? $"More than {InvalidationOptions.MaxUrlsPerRequest} URLs: URL {all.Count} ({origin}) is one too many; at most {InvalidationOptions.MaxUrlsPerRequest} may be invalidated in one request."
+                : $"{all.Count} URLs entered; at most {InvalidationOptions.MaxUrlsPerRequest} may be invalidated in one request."));
         }
 
-        var (problems, distinct) = UrlRules.Check(urls, company, options.EffectiveDeliveryPrefixes);
+        var (problems, distinct) = UrlRules.Check(all, company, options.EffectiveDeliveryPrefixes);
         if (problems.Count > 0)
         {
-            throw new IpsFaultException(IpsFault.InvalidParameter(UrlRules.Describe(problems, urls.Count)));
+            throw new IpsFaultException(IpsFault.InvalidParameter(UrlRules.Describe(problems, all.Count, OriginOf)));
         }
 
-        return (company, distinct, CheckEmails(command.EmailOthers ?? []));
+        return distinct;
     }
 
     private static AuditRecord Audited(AuditRecord audit, InvalidationRequest request)
@@ -360,7 +411,7 @@ public sealed partial class InvalidationService(
     private sealed record BatchState(string Status, int UrlCount, string? LastError, Guid? LeaseToken, DateTimeOffset NextAttemptAt, DateTimeOffset? SettlesAt);
 
     /// <summary>A bogus handle and a foreign one get the same fault, so that handles cannot be probed.</summary>
-    private static IpsFaultException InvalidHandle(string? handle) =>
+    internal static IpsFaultException InvalidHandle(string? handle) =>
         new(new IpsFault(FaultKind.Authorization, FaultCodes.InvalidCompany,
             $"Invalid invalidation handle: '{handle}' does not name a request this user may access."));
 

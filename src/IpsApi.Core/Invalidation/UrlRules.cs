@@ -48,14 +48,18 @@ public static class UrlRules
         return (problems, distinct);
     }
 
-    /// <summary>The reason of the 30001 fault: each offending URL by position and why, capped.</summary>
-    public static string Describe(IReadOnlyList<UrlProblem> problems, int total)
+    /// <summary>
+    /// The reason of the 30001 fault: each offending URL by position and why, capped; <paramref name="originOf"/>
+    /// names where a URL at a position came from (a template line and asset), or gives null to say nothing.
+    /// </summary>
+    public static string Describe(IReadOnlyList<UrlProblem> problems, int total, Func<int, string?>? originOf = null)
     {
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture,
             $"Some URLs are not defined correctly. Correct and resubmit. {problems.Count} of {total} URLs refused; nothing was invalidated.");
         foreach (var problem in problems.Take(ProblemsListed))
         {
-            text.Append(CultureInfo.InvariantCulture, $" URL {problem.Position} '{Shown(problem.Url)}': {problem.Why}.");
+            var origin = originOf?.Invoke(problem.Position) is { } from ? $" ({from})" : "";
+            text.Append(CultureInfo.InvariantCulture, $" URL {problem.Position} '{Shown(problem.Url)}'{origin}: {problem.Why}.");
         }
 
         if (problems.Count > ProblemsListed)

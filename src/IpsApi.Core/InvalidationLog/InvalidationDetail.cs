@@ -28,7 +28,8 @@ public sealed record BatchDetail(
     IReadOnlyList<UrlFailureDetail> Failures,
     IReadOnlyList<string> Urls);
 
-public sealed record UrlFailureDetail(int Code, string Reason);
+/// <summary>Why a URL is retried or failed: the provider's code and a reason naming provider and URL; the URL alone when the stored line names it.</summary>
+public sealed record UrlFailureDetail(int Code, string Reason, string? Url = null);
 
 /// <summary>
 /// A follow-up job of the invalidation (a confirmation mail, a callback): pending, done with a result, or

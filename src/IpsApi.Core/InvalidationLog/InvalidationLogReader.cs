@@ -144,7 +144,7 @@ public sealed class InvalidationLogReader(IpsDbContext db, DatabaseSettings sett
                 b.SettlesAt,
                 b.DoneProviders,
                 b.Receipts?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [],
-                [.. BatchFailures.Parse(b.LastError).Select(f => new UrlFailureDetail(f.Code, f.Reason))],
+                [.. BatchFailures.ParseWithUrls(b.LastError).Select(f => new UrlFailureDetail(f.Code, f.Reason, f.Url))],
                 b.Urls))],
             [.. jobs.Select(j => new FollowUpDetail(
                 j.Kind,

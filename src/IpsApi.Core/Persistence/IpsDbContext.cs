@@ -31,6 +31,10 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<AuthFailure> AuthFailures => Set<AuthFailure>();
 
+    public DbSet<Hooks.HookDelivery> HookDeliveries => Set<Hooks.HookDelivery>();
+
+    public DbSet<Core.ApiKeys.ApiKey> ApiKeys => Set<Core.ApiKeys.ApiKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Company>(company =>
@@ -47,6 +51,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             company.Property(c => c.FastlySurrogateKey).HasMaxLength(200);
             company.Property(c => c.CallbackUrl).HasMaxLength(2048);
             company.Property(c => c.CallbackSecret).HasMaxLength(100);
+            company.Property(c => c.InvalidationTemplate).HasMaxLength(Templates.InvalidationTemplate.MaxLength);
+            company.Property(c => c.WebhookSecret).HasMaxLength(100);
         });
 
         modelBuilder.Entity<User>(user =>
@@ -133,6 +139,30 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             failure.Property(f => f.Key).HasMaxLength(ThrottleKeys.MaxKeyLength);
             // Rows whose window has ended are deleted by this column.
             failure.HasIndex(f => f.WindowEndsAt);
+        });
+
+        modelBuilder.Entity<Core.ApiKeys.ApiKey>(key =>
+        {
+            key.ToTable("api_keys");
+            key.Property(k => k.Name).HasMaxLength(Core.ApiKeys.ApiKeyRegistry.MaxNameLength);
+            key.Property(k => k.Prefix).HasMaxLength(Core.ApiKeys.ApiKeySecret.PrefixLength);
+            key.Property(k => k.SecretHash).HasMaxLength(64);
+            // Every request with a key looks it up by its prefix.
+            key.HasIndex(k => k.Prefix).IsUnique();
+            key.HasIndex(k => k.CompanyId);
+            key.HasOne(k => k.Company).WithMany().HasForeignKey(k => k.CompanyId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Hooks.HookDelivery>(delivery =>
+        {
+            delivery.ToTable("hook_deliveries");
+            delivery.Property(d => d.BodyHash).HasMaxLength(64);
+            // One delivery per body and company: of two identical deliveries at once, the second's insert fails
+            // here, its request rolls back with it, and it answers with the first one's handle.
+            delivery.HasIndex(d => new { d.CompanyId, d.BodyHash }).IsUnique();
+            delivery.HasIndex(d => d.ReceivedAt);
+            delivery.HasOne<Company>().WithMany().HasForeignKey(d => d.CompanyId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasOne(d => d.Request).WithMany().HasForeignKey(d => d.RequestId).OnDelete(DeleteBehavior.Cascade);
         });
 
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))

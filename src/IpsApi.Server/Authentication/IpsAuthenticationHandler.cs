@@ -110,7 +110,10 @@ public sealed partial class IpsAuthenticationHandler(
         Response.StatusCode = IpsProblems.StatusCode(fault);
         if (Response.StatusCode == StatusCodes.Status401Unauthorized)
         {
-            Response.Headers.WWWAuthenticate = IpsAuthentication.BasicChallenge;
+            // The JSON API also takes a company's API key: its challenge names both.
+            Response.Headers.WWWAuthenticate = Context.GetEndpoint()?.Metadata.GetMetadata<ApiKeysAcceptedMetadata>() is null
+                ? IpsAuthentication.BasicChallenge
+                : new Microsoft.Extensions.Primitives.StringValues([IpsAuthentication.BasicChallenge, ApiAuthentication.BearerChallenge]);
         }
 
         if (fault.RetryAfter is { } retryAfter)

@@ -15,6 +15,7 @@ internal static class CompanyCommand
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Update());
         command.Subcommands.Add(Callback());
+        command.Subcommands.Add(WebhookSecret());
         return command;
     }
 
@@ -176,6 +177,28 @@ internal static class CompanyCommand
         return command;
     }
 
+    private static Command WebhookSecret()
+    {
+        var handle = CompanyArgument();
+        var rotate = new Option<bool>("--rotate") { Description = "Make a new secret (the old one stops working at once)." };
+        var command = new Command("webhook-secret",
+            "Print the secret that signs the company's asset-version webhook deliveries (X-IpsApi-Signature: sha256=<hex HMAC-SHA256 of the body>), "
+            + "making one when the company has none. The secret is alone on standard output: secret=$(ipsapi company webhook-secret 'c|1').")
+        {
+            handle, rotate,
+        };
+        command.SetAction((parse, cancellationToken) => CliHost.RunAsync((services, ct) => AsOperatorAsync(services, parse.GetValue(handle), async (settings, caller) =>
+        {
+            var (company, secret, isNew) = await settings.WebhookSecretAsync(caller, parse.GetValue(handle), parse.GetValue(rotate), ct);
+            await Console.Error.WriteLineAsync(isNew
+                ? $"New webhook secret of company {company.Handle} (sign POST /hooks/asset-version bodies with it):"
+                : $"Webhook secret of company {company.Handle} (unchanged; --rotate makes a new one):");
+            Console.WriteLine(secret);
+            return 0;
+        }), cancellationToken));
+        return command;
+    }
+
     private static Argument<string> CompanyArgument() =>
         new Argument<string>("HANDLE") { Description = "The company's handle, e.g. c|1." }.Checked(value => _ = CompanyId(value));
 
@@ -194,6 +217,8 @@ internal static class CompanyCommand
         Console.WriteLine($"Fastly service:       {company.FastlyServiceId ?? "none"}");
         Console.WriteLine($"Fastly surrogate key: {company.FastlySurrogateKey ?? "none"}");
         Console.WriteLine($"callback:             {company.CallbackUrl ?? "none"}");
+        Console.WriteLine($"CDN template:         {(company.InvalidationTemplate is { } template ? $"{Core.Templates.InvalidationTemplate.Parse(template).Count} line(s)" : "none")}");
+        Console.WriteLine($"webhook secret:       {(string.IsNullOrEmpty(company.WebhookSecret) ? "none" : "set")}");
     }
 
     /// <summary>

@@ -43,17 +43,21 @@ internal static class InvalidationCommand
             .Checked(value => _ = CompanyCommand.CompanyId(value));
         var urls = new Option<string[]>("--url") { Description = "A URL to invalidate (repeat for several)." };
         var file = new Option<string?>("--file") { Description = "A file of URLs, one a line (blank lines and lines starting with # are skipped); - reads standard input." };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Check the URLs and print those that would be submitted; store nothing." };
-        var wait = new Option<bool>("--wait") { Description = "After submitting, show progress until a final status; exit 0 only for Done." };
-        var command = new Command("add", "Invalidate URLs of a company, as cdnCacheInvalidation does; prints the invalidation handle as the first line.")
+        var assets = new Option<string[]>("--asset")
         {
-            company, urls, file, dryRun, wait,
+            Description = "An asset ID (repeat for several): adds every URL of the company's CDN invalidation template for it ('ipsapi template show').",
+        };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check the URLs and print every one that would be submitted (template URLs included), one a line; store nothing." };
+        var wait = new Option<bool>("--wait") { Description = "After submitting, show progress until a final status; exit 0 only for Done." };
+        var command = new Command("add", "Invalidate URLs of a company, as cdnCacheInvalidation does (the URLs given, then the template's for each --asset, each once); prints the invalidation handle as the first line.")
+        {
+            company, urls, file, assets, dryRun, wait,
         };
         command.Validators.Add(result =>
         {
-            if (result.GetResult(urls) is null && result.GetResult(file) is null)
+            if (result.GetResult(urls) is null && result.GetResult(file) is null && result.GetResult(assets) is null)
             {
-                result.AddError("give the URLs with --url or --file");
+                result.AddError("give the URLs with --url or --file, or assets with --asset");
             }
 
             if (result.GetValue(dryRun) && result.GetValue(wait))
@@ -69,7 +73,7 @@ internal static class InvalidationCommand
                 listed.AddRange(await ReadUrlsAsync(path, ct));
             }
 
-            var invalidation = new Core.Invalidation.InvalidationCommand(parse.GetValue(company), listed);
+            var invalidation = new Core.Invalidation.InvalidationCommand(parse.GetValue(company), listed, AssetIds: parse.GetValue(assets));
             return await AsOperatorAsync(services, async (service, caller) =>
             {
                 if (parse.GetValue(dryRun))

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace IpsApi.Server.Cli;
 
 /// <summary>
-/// <c>ipsapi [serve|worker|migrate|company|user|invalidation] …</c>. Bad arguments exit 2 with one line on standard
+/// <c>ipsapi [serve|worker|migrate|company|user|invalidation|apikey] …</c>. Bad arguments exit 2 with one line on standard
 /// error; a failure the user can fix exits 1 with one line.
 /// </summary>
 public static class IpsApiCli
@@ -18,6 +18,8 @@ public static class IpsApiCli
             CompanyCommand.Create(),
             UserCommand.Create(),
             InvalidationCommand.Create(),
+            TemplateCommand.Create(),
+            ApiKeyCommand.Create(),
         };
 
         if (args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version")))

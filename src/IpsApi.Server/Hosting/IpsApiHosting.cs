@@ -3,8 +3,10 @@ using System.ServiceModel.Channels;
 using System.Text;
 using IpsApi.Core;
 using IpsApi.Core.Purge;
+using IpsApi.Server.Api;
 using IpsApi.Server.Authentication;
 using IpsApi.Server.WebConsole;
+using IpsApi.Server.Hooks;
 using IpsApi.Server.Soap;
 using IpsApi.Server.Wsdl;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -52,6 +54,7 @@ public static class IpsApiHosting
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddIpsAuthentication();
         builder.Services.AddIpsConsole();
+        builder.Services.AddIpsJsonApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<RequestSchemas>();
         builder.Services.AddSingleton<ContractDocuments>();
@@ -89,6 +92,7 @@ public static class IpsApiHosting
         });
         app.UseResponseCompression();
         app.UseIpsConsole();
+        app.UseIpsApiDocumentPolicy();
         app.UseWhen(
             http => HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(SoapEndpointOptions.ServicePath, StringComparison.Ordinal),
             soap =>
@@ -112,7 +116,11 @@ public static class IpsApiHosting
             });
         app.MapContractDocuments();
         app.MapIpsConsole();
+        app.MapInvalidationsApi();
+        app.MapTemplatesApi();
+        app.MapIpsApiDocument();
         app.MapIpsHealthChecks();
+        app.MapAssetVersionHook();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using IpsApi.Core.Faults;
+using IpsApi.Server.Soap;
 using Microsoft.AspNetCore.Mvc;
 
 namespace IpsApi.Server.Http;
@@ -33,21 +34,28 @@ public static class IpsProblems
         };
     }
 
-    public static ProblemDetails ToProblemDetails(IpsFault fault)
+    /// <summary>The problem details of <paramref name="fault"/>, with its own status unless a transport rule gives another (413, 415).</summary>
+    public static ProblemDetails ToProblemDetails(IpsFault fault, int? status = null)
     {
         ArgumentNullException.ThrowIfNull(fault);
-        var status = StatusCode(fault);
+        var code = status ?? StatusCode(fault);
         return new ProblemDetails
         {
-            Status = status,
-            Title = Title(fault.Code),
+            Status = code,
+            Type = code == StatusCodes.Status413PayloadTooLarge ? "https://tools.ietf.org/html/rfc9110#section-15.5.14" : null,
+            Title = code switch
+            {
+                StatusCodes.Status413PayloadTooLarge => "Request body too large",
+                StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+                _ => Title(fault.Code),
+            },
             Detail = fault.Reason,
             Extensions = { [FaultCodeMember] = fault.Code },
         };
     }
 
     /// <summary>The problem result for <paramref name="fault"/>; sets <c>Retry-After</c> when the fault tells when to retry.</summary>
-    public static IResult Result(HttpContext http, IpsFault fault)
+    public static IResult Result(HttpContext http, IpsFault fault, int? status = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(fault);
@@ -56,7 +64,8 @@ public static class IpsProblems
             http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        return TypedResults.Problem(ToProblemDetails(fault));
+        RequestLog.Fault(http, fault);
+        return TypedResults.Problem(ToProblemDetails(fault, status));
     }
 
     private static string Title(int code) => code switch

@@ -34,6 +34,8 @@ public sealed class CompanySettingsTests
                 "Fastly service:       none",
                 "Fastly surrogate key: acme",
                 "callback:             none",
+                "CDN template:         none",
+                "webhook secret:       none",
             ],
             shown.Out.TrimEnd().Split('\n'));
     }
