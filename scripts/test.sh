@@ -6,7 +6,9 @@
 #   python3-suds), PHP's SoapClient (php-cli php-soap), Perl's SOAP::Lite (libsoap-lite-perl),
 #   JAX-WS's wsimport with javac/java 17 (jaxws openjdk-17-jdk-headless); the SMTP server the mail
 #   tests send to (python3-aiosmtpd); npm (npm), and with it @redocly/cli (pinned) in .tools/redocly, the
-#   OpenAPI linter the JSON API's document is checked with (exported as IPSAPI_TEST_REDOCLY); PostgreSQL via scripts/pg.sh,
+#   OpenAPI linter the JSON API's document is checked with (exported as IPSAPI_TEST_REDOCLY); the browser
+#   the console tests drive through Playwright (chromium, used as /usr/bin/chromium: no browser is
+#   downloaded); PostgreSQL via scripts/pg.sh,
 # - starts a throwaway PostgreSQL (PG_FAST=1) on a free loopback port in a temp dir,
 #   exported to the tests as IPSAPI_TEST_POSTGRES (Npgsql connection string),
 # - runs `dotnet test IpsApi.sln -c Release` (+ "$@"), logging to the temp dir,
@@ -56,6 +58,7 @@ has_soap_lite() { /usr/bin/perl -MSOAP::Lite -e 1; }
 has_jdk() { command -v javac && command -v java; }
 has_wsimport() { command -v wsimport && [[ -r /usr/share/java/jaxws-rt.jar ]]; }
 has_aiosmtpd() { /usr/bin/python3 -c 'import aiosmtpd.controller'; }
+has_chromium() { [[ -x /usr/bin/chromium ]]; }
 has_npm() { command -v npm && command -v node; }
 REQUIREMENTS=(
     "has_xmllint libxml2-utils"
@@ -67,6 +70,7 @@ REQUIREMENTS=(
     "has_jdk openjdk-17-jdk-headless"
     "has_wsimport jaxws"
     "has_aiosmtpd python3-aiosmtpd"
+    "has_chromium chromium"
     "has_npm npm"
 )
 

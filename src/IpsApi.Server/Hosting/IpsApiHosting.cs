@@ -5,6 +5,7 @@ using IpsApi.Core;
 using IpsApi.Core.Purge;
 using IpsApi.Server.Api;
 using IpsApi.Server.Authentication;
+using IpsApi.Server.WebConsole;
 using IpsApi.Server.Hooks;
 using IpsApi.Server.Soap;
 using IpsApi.Server.Wsdl;
@@ -52,6 +53,7 @@ public static class IpsApiHosting
         builder.Services.AddIpsHealthChecks();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddIpsAuthentication();
+        builder.Services.AddIpsConsole();
         builder.Services.AddIpsJsonApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<RequestSchemas>();
@@ -89,6 +91,7 @@ public static class IpsApiHosting
             options.GetLevel = RequestLogLevel;
         });
         app.UseResponseCompression();
+        app.UseIpsConsole();
         app.UseIpsApiDocumentPolicy();
         app.UseWhen(
             http => HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(SoapEndpointOptions.ServicePath, StringComparison.Ordinal),
@@ -112,6 +115,7 @@ public static class IpsApiHosting
                 });
             });
         app.MapContractDocuments();
+        app.MapIpsConsole();
         app.MapInvalidationsApi();
         app.MapTemplatesApi();
         app.MapIpsApiDocument();
