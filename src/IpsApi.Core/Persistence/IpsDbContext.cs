@@ -3,6 +3,7 @@ using IpsApi.Core.Invalidation;
 using IpsApi.Core.Users;
 using IpsApi.Core.Users.Throttling;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
@@ -13,7 +14,7 @@ namespace IpsApi.Core.Persistence;
 /// so that each provider has its own migrations; the model is this one. Tables and columns are
 /// snake_case on both, so plain SQL reads the same on either.
 /// </summary>
-public abstract class IpsDbContext(DbContextOptions options) : DbContext(options)
+public abstract class IpsDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Company> Companies => Set<Company>();
 
@@ -34,6 +35,12 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Hooks.HookDelivery> HookDeliveries => Set<Hooks.HookDelivery>();
 
     public DbSet<Core.ApiKeys.ApiKey> ApiKeys => Set<Core.ApiKeys.ApiKey>();
+
+    /// <summary>
+    /// The keys that protect the web console's session cookies and antiforgery tokens: in the store, so that every
+    /// node reads and accepts the same ones, a restart keeps sessions, and nothing is written to the home directory.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -164,6 +171,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             delivery.HasOne<Company>().WithMany().HasForeignKey(d => d.CompanyId).OnDelete(DeleteBehavior.Cascade);
             delivery.HasOne(d => d.Request).WithMany().HasForeignKey(d => d.RequestId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
 
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
         {

@@ -1,3 +1,6 @@
+using IpsApi.Core.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+
 // The folder is Console/; the namespace says WebConsole because a namespace IpsApi.Server.Console would hide
 // System.Console from every other namespace of the server (the command line writes to it).
 namespace IpsApi.Server.WebConsole;
@@ -19,6 +22,12 @@ public static class IpsConsole
     public static IServiceCollection AddIpsConsole(this IServiceCollection services)
     {
         services.AddScoped<ConsoleSignIn>();
+
+        // Session cookies and antiforgery tokens are protected with keys kept in the store (not the home
+        // directory): every node accepts what another issued, and a restart signs nobody out.
+        services.AddDataProtection()
+            .SetApplicationName("IpsApi")
+            .PersistKeysToDbContext<IpsDbContext>();
         services.AddAuthentication()
             .AddCookie(ConsoleAuthentication.Scheme, "IpsApi console", options =>
             {
