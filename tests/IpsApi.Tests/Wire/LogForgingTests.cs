@@ -38,7 +38,7 @@ public sealed class LogForgingTests(LoggedServerFixture fixture) : IClassFixture
             configure: r => r.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", basic));
 
         Assert.Equal(30002, reply.Fault.Code);
-        await fixture.TextLog.WaitForAsync(e => e.Properties["Call"].ToString().Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        await fixture.TextLog.WaitForAsync(e => e.Properties.TryGetValue("Call", out var call) && call.ToString().Contains(marker, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         var line = Assert.Single(Lines(fixture.TextLog.Text, marker));
         Assert.Contains($"cdnCacheInvalidation by {marker}\\u001b[31m\\n{marker}@example.test fault 30002", line, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', fixture.TextLog.Text);
