@@ -610,6 +610,8 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         await page.GetByLabel("All", new() { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
         problems.AddRange(await AxeProblemsAsync(page, "add invalidation, all"));
+        await page.GotoAsync(TemplateModel.Address(company.Handle) + "&asset=a11y");
+        problems.AddRange(await AxeProblemsAsync(page, "template, preview refused"));
 
         Assert.Empty(problems);
     }
