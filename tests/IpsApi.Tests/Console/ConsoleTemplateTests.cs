@@ -159,6 +159,58 @@ public sealed class ConsoleTemplateTests(ConsoleFixture fixture) : IClassFixture
         Assert.Equal("<ID>", await StoredAsync(fixture.CompanyB));
     }
 
+    [Fact]
+    public async Task Add_AssetIds_ExpandToEveryTemplateLine_OnTheConfirmStep_AndTheSubmittedRequestHasThem()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        await SetAsync(company, $"<ID>\n{ConsoleFixture.Url(company, "<ID>?$thumbnail$")}\n{ConsoleFixture.Url(company, "<ID>:Square?wid=300")}");
+        var typed = ConsoleFixture.Url(company, "logo");
+        string[] expected =
+        [
+            typed,
+            ConsoleFixture.Url(company, "shoe"), ConsoleFixture.Url(company, "shoe?$thumbnail$"), ConsoleFixture.Url(company, "shoe:Square?wid=300"),
+            ConsoleFixture.Url(company, "bag"), ConsoleFixture.Url(company, "bag?$thumbnail$"), ConsoleFixture.Url(company, "bag:Square?wid=300"),
+        ];
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console/add?company=" + Uri.EscapeDataString(company.Handle));
+
+        await page.GetByLabel("URLs").FillAsync(typed);
+        await page.GetByLabel("Asset IDs").FillAsync("shoe,\nbag\n");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+
+        await Expect(page.Locator("ul.confirm li label")).ToHaveTextAsync(expected);
+        await Expect(page.Locator("ul.confirm li .hint")).ToHaveCountAsync(6);
+        await Expect(page.Locator("#confirm-count")).ToHaveTextAsync("7 of at most 1000 URLs");
+        await page.GetByLabel(expected[5], new() { Exact = true }).UncheckAsync();
+        await ConsoleBrowser.ScreenshotAsync(page, "add-confirm-template");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Submitted");
+        var stored = await fixture.Server.WithDbAsync(db => db.NotificationBatches.Where(b => b.CompanyId == company.Id).Select(b => b.Urls).SingleAsync());
+        Assert.Equal(expected.Where((_, i) => i != 5), stored);
+        Assert.Empty(console.Errors);
+    }
+
+    [Fact]
+    public async Task Add_AssetIds_WithoutATemplate_AreRefusedInTheApisWords_AndNothingIsStored()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync("/console/add?company=" + Uri.EscapeDataString(company.Handle));
+
+        await page.GetByLabel("Asset IDs").FillAsync("shoe");
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync(), r => r.Request.Method == "POST");
+
+        Assert.Equal(400, response.Status);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Failed to retrieve URLs for selected assets.");
+        await Expect(page.GetByLabel("Asset IDs")).ToHaveValueAsync("shoe");
+        await Expect(page.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(0);
+        Assert.Equal(0, await fixture.Server.WithDbAsync(db => db.InvalidationRequests.CountAsync(r => r.CompanyId == company.Id)));
+    }
+
     private Task<string?> StoredAsync(Company company) =>
         fixture.Server.WithDbAsync(db => db.Companies.Where(c => c.Id == company.Id).Select(c => c.InvalidationTemplate).SingleAsync());
 
