@@ -256,7 +256,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         await Expect(links.Nth(1).Locator("td").Nth(2)).ToHaveTextAsync("ERROR");
         await Expect(links.Nth(1).Locator("td").Nth(3)).ToHaveTextAsync("503: varnish: " + urls[1] + ": Service Unavailable");
         await Expect(links.Nth(0).Locator("td").Nth(2)).ToHaveTextAsync("ERROR");
-        await Expect(links.Nth(0).Locator("td").Nth(3)).ToHaveTextAsync("Batch 1 ended ERROR; no failure named this URL.");
+        await Expect(links.Nth(0).Locator("td").Nth(3)).ToHaveTextAsync("Failed to invalidate CDN cache: batch 1 ended ERROR after its retries.");
         await Expect(page.Locator("table.audit tbody tr td").Nth(3)).ToHaveTextAsync("Photo desk");
         Assert.NotEqual(handle, mine);
         await ConsoleBrowser.ScreenshotAsync(page, "see-links");
