@@ -23,9 +23,10 @@ public sealed class ConsoleTemplateTests(ConsoleFixture fixture) : IClassFixture
         await using var console = await fixture.SignInAsync(fixture.Admin);
         var page = console.Page;
 
+        await page.GotoAsync("/console?company=" + Uri.EscapeDataString(company.Handle));
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Template" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Template", Exact = true })).ToBeVisibleAsync();
-        await page.GotoAsync(TemplateModel.Address(company.Handle));
+        await Expect(page.GetByLabel("Company")).ToHaveValueAsync(company.Handle);
         await page.GetByLabel("Template", new() { Exact = true }).FillAsync(text);
         await Expect(page.Locator("#template-count")).ToHaveTextAsync($"{text.Length} of at most 2500 characters");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
