@@ -20,6 +20,9 @@ public sealed class TemplateService(IpsDbContext db, CompanyCache companies, Inv
     /// <summary>The operation name a refused role is told about (fault 20003).</summary>
     public const string ChangeOperation = "setCdnInvalidationTemplate";
 
+    /// <summary>Whether a user of <paramref name="role"/> may change a template of a company they may read.</summary>
+    public static bool MayChange(Role role) => CompanyAccess.MayCallOperations(role);
+
     /// <summary>The template's text as saved, or null when the company has none.</summary>
     public async Task<string?> GetAsync(Caller caller, string? companyHandle, CancellationToken ct)
     {
@@ -36,7 +39,7 @@ public sealed class TemplateService(IpsDbContext db, CompanyCache companies, Inv
     {
         ArgumentNullException.ThrowIfNull(caller);
         var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, companyHandle, ct);
-        if (!CompanyAccess.MayCallOperations(caller.User.Role))
+        if (!MayChange(caller.User.Role))
         {
             throw new IpsFaultException(IpsFault.NoOperationPermission(caller.User.Role.ToString(), ChangeOperation));
         }

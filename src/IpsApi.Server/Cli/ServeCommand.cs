@@ -64,7 +64,7 @@ internal static class ServeCommand
 
             if (!await scope.ServiceProvider.GetRequiredService<IpsDbContext>().Users.AnyAsync(cancellationToken))
             {
-                PrintFirstSteps(settings);
+                PrintFirstSteps(settings, urls);
             }
         }
 
@@ -117,8 +117,14 @@ internal static class ServeCommand
     /// from any directory: the executable by its full path, and the store found again through the
     /// same settings (only a relative Data Source ties them to this directory, and then it is said).
     /// </summary>
-    private static void PrintFirstSteps(DatabaseSettings settings)
+    private static void PrintFirstSteps(DatabaseSettings settings, string urls)
     {
+        var site = BrowserAddress(urls);
+        var places = site is null ? "" : $"""
+
+            Then sign in to the web console as that admin: {site}{IpsApi.Server.WebConsole.IpsConsole.Path}
+            The JSON API and its reference: {site}{IpsApi.Server.Api.ApiDocument.ReferencePath}
+            """;
         var ipsapi = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "ipsapi"
             ? ShellWord(Environment.ProcessPath!)
             : $"dotnet {ShellWord(Path.Combine(AppContext.BaseDirectory, "ipsapi.dll"))}";
@@ -128,8 +134,22 @@ internal static class ServeCommand
             No users yet. Create a company and an admin{where}, then call the API:
               {ipsapi} company add --name "Example" --root Example --publish-host images.example.com
               printf '%s\n' 'change-me-please' | {ipsapi} user add --email admin@example.com --role IpsAdmin --password-stdin
+            {places}
 
             """);
+    }
+
+    /// <summary>Where a browser on this machine reaches the first address served (a wildcard host as 127.0.0.1); null for a Unix socket.</summary>
+    private static string? BrowserAddress(string urls)
+    {
+        var first = BindingAddress.Parse(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
+        if (first.IsUnixPipe)
+        {
+            return null;
+        }
+
+        var host = first.Host is "*" or "+" or "0.0.0.0" or "[::]" or "" ? "127.0.0.1" : first.Host;
+        return $"{first.Scheme.ToLowerInvariant()}://{host}:{first.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     }
 
     /// <summary>A path as one POSIX shell word: as it is when nothing in it is special to the shell, else single-quoted.</summary>

@@ -41,6 +41,20 @@ public sealed class NewcomerPathTests
                 var heading = Array.IndexOf(lines, "No users yet. Create a company and an admin, then call the API:");
                 Assert.True(heading >= 0, output.ToString());
                 printed = [.. lines.Skip(heading + 1).TakeWhile(line => line.StartsWith("  ", StringComparison.Ordinal)).Select(line => line.Trim())];
+                Assert.Contains($"Then sign in to the web console as that admin: http://127.0.0.1:{port}/console", lines);
+                Assert.Contains($"The JSON API and its reference: http://127.0.0.1:{port}/api/v1/docs", lines);
+            }
+
+            // The addresses it names answer: the console with its sign-in page, the API with its reference.
+            using (var console = await http.GetAsync(new Uri("/console", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.OK, console.StatusCode);
+                Assert.Equal("/console/signin", console.RequestMessage!.RequestUri!.AbsolutePath);
+            }
+
+            using (var docs = await http.GetAsync(new Uri("/api/v1/docs", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
             }
 
             // The printed commands, verbatim, from another directory: the store does not depend on it.

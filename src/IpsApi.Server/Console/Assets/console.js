@@ -2,6 +2,7 @@
 // - <time datetime> elements show the instant in the browser's own time zone;
 // - the filters apply as soon as one changes;
 // - Add invalidation counts the URLs as they are typed, and those kept on the confirm step;
+// - Template counts its characters as they are typed;
 // - Refresh reloads the log in place, and while any invalidation in it is still in flight the log
 //   refreshes itself quietly every few seconds.
 (function () {
@@ -84,6 +85,17 @@
     }
 
     function liveCounts() {
+        document.querySelectorAll('[data-count-chars]').forEach(function (area) {
+            var output = document.getElementById(area.getAttribute('data-count-chars'));
+            var max = parseInt(output.getAttribute('data-max'), 10);
+            var update = function () {
+                var count = area.value.length;
+                output.textContent = count + ' of at most ' + max + ' characters' + (count > max ? ': ' + (count - max) + ' too many' : '');
+                output.classList.toggle('over', count > max);
+            };
+            area.addEventListener('input', update);
+            update();
+        });
         document.querySelectorAll('[data-count-urls]').forEach(function (area) {
             var output = document.getElementById(area.getAttribute('data-count-urls'));
             var update = function () { showCount(output, countUrls(area.value)); };

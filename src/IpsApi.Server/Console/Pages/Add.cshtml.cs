@@ -9,7 +9,7 @@ namespace IpsApi.Server.WebConsole.Pages;
 
 /// <summary>
 /// Add invalidation, in two steps as on the pages it follows: the scope and the URLs, then a confirm step. Scope
-/// <i>Original</i> lists every URL that will be submitted, each removable, after the same checks as the APIs (the
+/// <i>Original</i> lists every URL that will be submitted, those typed and those the template yields for the asset IDs,, each removable, after the same checks as the APIs (the
 /// core's dry run: the same faults, in the same words); <i>All</i> warns that the cache rebuilds and asks for the
 /// company root to be typed. Nothing is stored before <b>Submit</b>, which goes through the same core call as SOAP.
 /// </summary>
@@ -29,6 +29,13 @@ public sealed class AddModel(CompanySettings companies, InvalidationService inva
     /// <summary>What was typed in "URLs": separated by commas or line breaks.</summary>
     [BindProperty]
     public string? UrlsText { get; set; }
+
+    /// <summary>What was typed in "Asset IDs": separated by commas or line breaks, expanded through the company's template on Next.</summary>
+    [BindProperty]
+    public string? AssetsText { get; set; }
+
+    /// <summary>The URLs on the confirm step that the template yielded rather than were typed.</summary>
+    public IReadOnlySet<string> TemplateUrls { get; private set; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>The URLs kept on the confirm step.</summary>
     [BindProperty]
@@ -65,7 +72,14 @@ public sealed class AddModel(CompanySettings companies, InvalidationService inva
         Scope = InvalidationScopes.Urls;
         try
         {
-            Urls = [.. await invalidations.DryRunAsync(ConsoleCaller.From(HttpContext), new InvalidationCommand(Company!.Handle, Split(UrlsText)), cancellationToken)];
+            var typed = Split(UrlsText);
+            var assets = Split(AssetsText);
+            Urls = [.. await invalidations.DryRunAsync(
+                ConsoleCaller.From(HttpContext),
+                new InvalidationCommand(Company!.Handle, typed, AssetIds: assets.Count == 0 ? null : assets),
+                cancellationToken)];
+            var typedSet = typed.ToHashSet(StringComparer.Ordinal);
+            TemplateUrls = Urls.Where(url => !typedSet.Contains(url)).ToHashSet(StringComparer.Ordinal);
             Step = AddStep.ConfirmUrls;
             return Page();
         }

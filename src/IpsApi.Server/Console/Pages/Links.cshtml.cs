@@ -8,41 +8,40 @@ namespace IpsApi.Server.WebConsole.Pages;
 
 /// <summary>
 /// "See links": the URLs of one invalidation with what became of each, and who asked for it, when and with what.
-/// The handle is authorised as <c>getCdnCacheInvalidationStatus</c> authorises it, so a bogus handle and another
-/// company's answer alike, with 404.
+/// The report is the core's (<see cref="CompanyInvalidationLog.ReportAsync"/>, as the JSON API serves it), so the
+/// handle is authorised as <c>getCdnCacheInvalidationStatus</c> authorises it (a bogus handle and another company's
+/// answer alike, with 404) and each URL's outcome is worked out in one place.
 /// </summary>
-public sealed class LinksModel(InvalidationService invalidations, InvalidationLogReader log) : PageModel
+public sealed class LinksModel(CompanyInvalidationLog log) : PageModel
 {
+    private IReadOnlyDictionary<string, FailedUrl> failed = new Dictionary<string, FailedUrl>(StringComparer.Ordinal);
+
     public InvalidationProgress? Progress { get; private set; }
 
     public InvalidationDetail? Detail { get; private set; }
 
-    public IReadOnlyList<LinkOutcome> Links { get; private set; } = [];
-
     public static string Address(string handle) => IpsConsole.Path + "/links" + QueryString.Create("handle", handle);
+
+    /// <summary>Why a URL was not purged, each reason with the provider's code when it gave one; empty unless its batch failed.</summary>
+    public IReadOnlyList<string> ReasonsOf(string url) =>
+        failed.TryGetValue(url, out var failure)
+            ? [.. failure.Reasons.Select(r => r.Code == 0 ? r.Reason : $"{r.Code}: {r.Reason}")]
+            : [];
 
     public async Task<IActionResult> OnGetAsync(string? handle, CancellationToken cancellationToken)
     {
-        var caller = ConsoleCaller.From(HttpContext);
         try
         {
-            Progress = await invalidations.GetStatusAsync(caller, handle, cancellationToken);
+            var report = await log.ReportAsync(ConsoleCaller.From(HttpContext), handle, cancellationToken);
+            Progress = report.Progress;
+            Detail = report.Detail;
+            failed = report.Urls.Failed.GroupBy(f => f.Url, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            return Page();
         }
         catch (IpsFaultException e) when (e.Fault.Code is FaultCodes.InvalidCompany or FaultCodes.NoOperationPermission)
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
             return Page();
         }
-
-        Detail = await log.FindAsync(handle!, cancellationToken);
-        if (Detail is null)
-        {
-            Progress = null;
-            Response.StatusCode = StatusCodes.Status404NotFound;
-            return Page();
-        }
-
-        Links = LinkOutcome.From(Detail);
-        return Page();
     }
 }

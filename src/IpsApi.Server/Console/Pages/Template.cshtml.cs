@@ -1,0 +1,127 @@
+using System.Globalization;
+using IpsApi.Core.Companies;
+using IpsApi.Core.Faults;
+using IpsApi.Core.Templates;
+using IpsApi.Server.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace IpsApi.Server.WebConsole.Pages;
+
+/// <summary>
+/// The company's CDN invalidation template, as AEM's template editor: the text with a live count against
+/// <see cref="InvalidationTemplate.MaxLength"/> characters, <b>Save</b>, and a preview of the URLs the saved template
+/// yields for one asset ID. Every rule is the core's (<see cref="TemplateService"/>): the same length and
+/// <c>&lt;ID&gt;</c> checks, in the same words, and the same 404 for a company that is not the caller's.
+/// </summary>
+public sealed class TemplateModel(CompanySettings companies, TemplateService templates) : PageModel
+{
+    public const int MaxLength = InvalidationTemplate.MaxLength;
+
+    public IReadOnlyList<Company> Companies { get; private set; } = [];
+
+    public Company? Company { get; private set; }
+
+    /// <summary>The template's text: as saved, or as typed when Save refused it.</summary>
+    [BindProperty]
+    public string? Text { get; set; }
+
+    /// <summary>The asset ID to preview (query string <c>asset</c>).</summary>
+    public string? Asset { get; private set; }
+
+    /// <summary>The URLs the saved template yields for <see cref="Asset"/>, when the preview was asked for and allowed.</summary>
+    public IReadOnlyList<string>? Preview { get; private set; }
+
+    /// <summary>Why the preview yields nothing, in the core's words.</summary>
+    public string? PreviewProblem { get; private set; }
+
+    public bool MayChange { get; private set; }
+
+    public bool Saved { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    public bool Missing { get; private set; }
+
+    public static string Address(string companyHandle) => IpsConsole.Path + "/template" + QueryString.Create("company", companyHandle);
+
+    public static int LineCount(string? text) => InvalidationTemplate.Parse(text).Count;
+
+    public async Task<IActionResult> OnGetAsync(string? company, string? asset, bool saved, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(company, cancellationToken))
+        {
+            return NotFoundPage();
+        }
+
+        var caller = ConsoleCaller.From(HttpContext);
+        Text = await templates.GetAsync(caller, Company!.Handle, cancellationToken);
+        Saved = saved;
+        if (asset is not null)
+        {
+            Asset = asset.Trim();
+            try
+            {
+                Preview = await templates.ExpandAsync(caller, Company.Handle, [Asset], cancellationToken);
+            }
+            catch (IpsFaultException e) when (e.Fault.Code != FaultCodes.Exception && e.Fault.Code != FaultCodes.InvalidCompany)
+            {
+                PreviewProblem = e.Fault.Reason;
+            }
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSaveAsync(string? company, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(company, cancellationToken))
+        {
+            return NotFoundPage();
+        }
+
+        try
+        {
+            await templates.SetAsync(ConsoleCaller.From(HttpContext), Company!.Handle, Text, cancellationToken);
+            return Redirect(Address(Company.Handle) + "&saved=true");
+        }
+        catch (IpsFaultException e) when (e.Fault.Code == FaultCodes.InvalidCompany)
+        {
+            return NotFoundPage();
+        }
+        catch (IpsFaultException e) when (e.Fault.Code != FaultCodes.Exception)
+        {
+            Problem = e.Fault.Reason;
+            Response.StatusCode = IpsProblems.StatusCode(e.Fault);
+            return Page();
+        }
+    }
+
+    public string SavedMessage() => string.Create(CultureInfo.InvariantCulture,
+        $"Saved the CDN invalidation template of {Company?.Name}: {LineCount(Text)} line(s).");
+
+    private async Task<bool> LoadAsync(string? company, CancellationToken cancellationToken)
+    {
+        var caller = ConsoleCaller.From(HttpContext);
+        Companies = await companies.ListAsync(caller, cancellationToken);
+        company = string.IsNullOrEmpty(company) ? Companies.FirstOrDefault()?.Handle : company;
+        MayChange = TemplateService.MayChange(caller.User.Role);
+        try
+        {
+            Company = await companies.GetAsync(caller, company, cancellationToken);
+            return true;
+        }
+        catch (IpsFaultException e) when (e.Fault.Code == FaultCodes.InvalidCompany)
+        {
+            return false;
+        }
+    }
+
+    private PageResult NotFoundPage()
+    {
+        Missing = true;
+        Company = null;
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+}
