@@ -9,19 +9,15 @@ namespace IpsApi.Server.WebConsole.Pages;
 
 /// <summary>
 /// Add invalidation, in two steps as on the pages it follows: the scope and the URLs, then a confirm step. Scope
-/// <i>Original</i> lists every URL that will be submitted, those typed and those the template yields for the asset IDs,, each removable, after the same checks as the APIs (the
+/// <i>Original</i> lists every URL that will be submitted, those typed and those the template yields for the asset IDs, each removable, after the same checks as the APIs (the
 /// core's dry run: the same faults, in the same words); <i>All</i> warns that the cache rebuilds and asks for the
 /// company root to be typed. Nothing is stored before <b>Submit</b>, which goes through the same core call as SOAP.
 /// </summary>
-public sealed class AddModel(CompanySettings companies, InvalidationService invalidations) : PageModel
+public sealed class AddModel(CompanySettings companies, InvalidationService invalidations) : CompanyPageModel(companies)
 {
     public const int MaxUrls = InvalidationOptions.MaxUrlsPerRequest;
 
     private static readonly char[] Separators = [',', '\n', '\r'];
-
-    public IReadOnlyList<Company> Companies { get; private set; } = [];
-
-    public Company? Company { get; private set; }
 
     [BindProperty]
     public string Scope { get; set; } = InvalidationScopes.Urls;
@@ -48,17 +44,15 @@ public sealed class AddModel(CompanySettings companies, InvalidationService inva
 
     public string? Problem { get; private set; }
 
-    public bool Missing { get; private set; }
-
     public static IReadOnlyList<string> Split(string? text) =>
         (text ?? "").Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public async Task<IActionResult> OnGetAsync(string? company, CancellationToken cancellationToken) =>
-        await LoadAsync(company, cancellationToken) ? Page() : NotFoundPage();
+        await LoadCompanyAsync(company, cancellationToken) ? Page() : NotFoundPage();
 
     public async Task<IActionResult> OnPostNextAsync(string? company, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(company, cancellationToken))
+        if (!await LoadCompanyAsync(company, cancellationToken))
         {
             return NotFoundPage();
         }
@@ -95,7 +89,7 @@ public sealed class AddModel(CompanySettings companies, InvalidationService inva
 
     public async Task<IActionResult> OnPostSubmitAsync(string? company, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(company, cancellationToken))
+        if (!await LoadCompanyAsync(company, cancellationToken))
         {
             return NotFoundPage();
         }
@@ -130,29 +124,7 @@ public sealed class AddModel(CompanySettings companies, InvalidationService inva
         }
     }
 
-    private async Task<bool> LoadAsync(string? company, CancellationToken cancellationToken)
-    {
-        var caller = ConsoleCaller.From(HttpContext);
-        Companies = await companies.ListAsync(caller, cancellationToken);
-        company = string.IsNullOrEmpty(company) ? Companies.FirstOrDefault()?.Handle : company;
-        try
-        {
-            Company = await companies.GetAsync(caller, company, cancellationToken);
-            return true;
-        }
-        catch (IpsFaultException e) when (e.Fault.Code == FaultCodes.InvalidCompany)
-        {
-            return false;
-        }
-    }
 
-    private PageResult NotFoundPage()
-    {
-        Missing = true;
-        Company = null;
-        Response.StatusCode = StatusCodes.Status404NotFound;
-        return Page();
-    }
 
     /// <summary>A refusal to show on the form (bad URLs, too many, none, a usage limit, invalidation switched off), not the server's failure.</summary>
     private static bool IsRefusal(IpsFault fault) => fault.Code != FaultCodes.Exception;

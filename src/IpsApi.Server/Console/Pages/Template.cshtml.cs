@@ -4,7 +4,6 @@ using IpsApi.Core.Faults;
 using IpsApi.Core.Templates;
 using IpsApi.Server.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace IpsApi.Server.WebConsole.Pages;
 
@@ -14,13 +13,9 @@ namespace IpsApi.Server.WebConsole.Pages;
 /// yields for one asset ID. Every rule is the core's (<see cref="TemplateService"/>): the same length and
 /// <c>&lt;ID&gt;</c> checks, in the same words, and the same 404 for a company that is not the caller's.
 /// </summary>
-public sealed class TemplateModel(CompanySettings companies, TemplateService templates) : PageModel
+public sealed class TemplateModel(CompanySettings companies, TemplateService templates) : CompanyPageModel(companies)
 {
     public const int MaxLength = InvalidationTemplate.MaxLength;
-
-    public IReadOnlyList<Company> Companies { get; private set; } = [];
-
-    public Company? Company { get; private set; }
 
     /// <summary>The template's text: as saved, or as typed when Save refused it.</summary>
     [BindProperty]
@@ -40,8 +35,6 @@ public sealed class TemplateModel(CompanySettings companies, TemplateService tem
     public bool Saved { get; private set; }
 
     public string? Problem { get; private set; }
-
-    public bool Missing { get; private set; }
 
     public static string Address(string companyHandle) => IpsConsole.Path + "/template" + QueryString.Create("company", companyHandle);
 
@@ -100,28 +93,10 @@ public sealed class TemplateModel(CompanySettings companies, TemplateService tem
     public string SavedMessage() => string.Create(CultureInfo.InvariantCulture,
         $"Saved the CDN invalidation template of {Company?.Name}: {LineCount(Text)} line(s).");
 
-    private async Task<bool> LoadAsync(string? company, CancellationToken cancellationToken)
+    private Task<bool> LoadAsync(string? company, CancellationToken cancellationToken)
     {
-        var caller = ConsoleCaller.From(HttpContext);
-        Companies = await companies.ListAsync(caller, cancellationToken);
-        company = string.IsNullOrEmpty(company) ? Companies.FirstOrDefault()?.Handle : company;
-        MayChange = TemplateService.MayChange(caller.User.Role);
-        try
-        {
-            Company = await companies.GetAsync(caller, company, cancellationToken);
-            return true;
-        }
-        catch (IpsFaultException e) when (e.Fault.Code == FaultCodes.InvalidCompany)
-        {
-            return false;
-        }
+        MayChange = TemplateService.MayChange(ConsoleCaller.From(HttpContext).User.Role);
+        return LoadCompanyAsync(company, cancellationToken);
     }
 
-    private PageResult NotFoundPage()
-    {
-        Missing = true;
-        Company = null;
-        Response.StatusCode = StatusCodes.Status404NotFound;
-        return Page();
-    }
 }
