@@ -3,7 +3,6 @@ using System.Text.Json;
 using IpsApi.Core.Faults;
 using IpsApi.Server.Http;
 using IpsApi.Server.Soap;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -90,29 +89,7 @@ public sealed class ApiRequestBody(IOptions<ApiOptions> options, IOptions<JsonOp
                 $"Content-Encoding '{http.Request.Headers.ContentEncoding}' is not supported: send the body as it is."));
         }
 
-        if (http.Request.ContentLength > limit)
-        {
-            return (null, Refuse(http, StatusCodes.Status413PayloadTooLarge, tooLarge));
-        }
-
-        // The reader stops one byte past the limit by itself; Kestrel's own limit (twice SOAP's) is raised only if
-        // the API's is set above it, so that a body the API accepts is never cut off by the transport.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false, MaxRequestBodySize: { } transportLimit } size
-            && transportLimit <= limit)
-        {
-            size.MaxRequestBodySize = 2 * limit;
-        }
-
-        ArraySegment<byte>? read;
-        try
-        {
-            read = await RequestBodyReader.ReadAsync(http.Request.Body, limit, http.RequestAborted);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            read = null;
-        }
-
+        var read = await RequestBodyReader.ReadAsync(http, limit);
         return read is { } body ? (body, null) : (null, Refuse(http, StatusCodes.Status413PayloadTooLarge, tooLarge));
     }
 

@@ -1,7 +1,6 @@
 using IpsApi.Core.Hooks;
 using IpsApi.Server.Http;
 using IpsApi.Server.Soap;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace IpsApi.Server.Hooks;
@@ -35,26 +34,7 @@ public static class AssetVersionEndpoint
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "The body is signed as sent: send it without a Content-Encoding.");
         }
 
-        if (http.Request.ContentLength > AssetVersionHook.MaxBodyBytes)
-        {
-            return TooLarge();
-        }
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = AssetVersionHook.MaxBodyBytes;
-        }
-
-        ArraySegment<byte>? body;
-        try
-        {
-            body = await RequestBodyReader.ReadAsync(http.Request.Body, AssetVersionHook.MaxBodyBytes, cancellationToken);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            body = null;
-        }
-
+        var body = await RequestBodyReader.ReadAsync(http, AssetVersionHook.MaxBodyBytes);
         if (body is not { } bytes)
         {
             return TooLarge();

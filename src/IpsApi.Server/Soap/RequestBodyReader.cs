@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
 namespace IpsApi.Server.Soap;
@@ -46,6 +47,36 @@ internal static class RequestBodyReader
         }
 
         return coding ?? "identity";
+    }
+
+    /// <summary>
+    /// The whole body of <paramref name="http"/>'s request as sent, or null when it has more than
+    /// <paramref name="limit"/> bytes: refused unread when its Content-Length says so, otherwise read until one byte
+    /// past the limit, announced length or not. The transport's own limit is raised when it is not above
+    /// <paramref name="limit"/>, so that a body the endpoint accepts is never cut off by Kestrel.
+    /// </summary>
+    public static async Task<ArraySegment<byte>?> ReadAsync(HttpContext http, long limit)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (http.Request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false, MaxRequestBodySize: { } transportLimit } size
+            && transportLimit <= limit)
+        {
+            size.MaxRequestBodySize = 2 * limit;
+        }
+
+        try
+        {
+            return await ReadAsync(http.Request.Body, limit, http.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
     }
 
     /// <summary>The bytes of <paramref name="source"/>, or null when there are more than <paramref name="limit"/>.</summary>

@@ -4,7 +4,6 @@ using IpsApi.Core.Faults;
 using IpsApi.Core.Users;
 using IpsApi.Server.Authentication;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace IpsApi.Server.Soap;
@@ -275,27 +274,7 @@ public sealed partial class SoapGuardMiddleware(
     /// <exception cref="InvalidDataException">The body is not valid data of its <paramref name="coding"/>.</exception>
     private async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext http, string coding)
     {
-        if (http.Request.ContentLength > maxBodyBytes)
-        {
-            return null;
-        }
-
-        var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = maxBodyBytes;
-        }
-
-        ArraySegment<byte>? body;
-        try
-        {
-            body = await RequestBodyReader.ReadAsync(http.Request.Body, maxBodyBytes, http.RequestAborted);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-
+        var body = await RequestBodyReader.ReadAsync(http, maxBodyBytes);
         return body is { } encoded && coding != "identity"
             ? await RequestBodyReader.DecodeAsync(encoded, coding, maxBodyBytes, http.RequestAborted)
             : body;
