@@ -92,9 +92,12 @@ public sealed class ApiKeyRegistry(IpsDbContext db, CompanyCache companies, Time
             : throw new InvalidSettingException("name", $"must be 1 to {MaxNameLength} characters without control characters");
     }
 
+    /// <summary>Whether a role may create, list and revoke keys (only an IpsAdmin).</summary>
+    public static bool MayManage(Role role) => role == Role.IpsAdmin;
+
     private static void RequireManageRole(AuthenticatedUser user)
     {
-        if (user.Role != Role.IpsAdmin)
+        if (!MayManage(user.Role))
         {
             throw new IpsFaultException(IpsFault.NoOperationPermission(user.Role.ToString(), ManageOperation));
         }

@@ -196,9 +196,12 @@ public sealed class CompanySettings(IpsDbContext db, CompanyCache companies, Tim
     private async Task<int> RequireVisibleAsync(AuthenticatedUser user, string? handle, CancellationToken cancellationToken) =>
         (await CompanyAccess.RequireCompanyAsync(db, companies, user, handle, cancellationToken)).Id;
 
+    /// <summary>Whether a role may change companies' settings (only an IpsAdmin); pages use it to offer only what is allowed.</summary>
+    public static bool MayChange(Role role) => role == Role.IpsAdmin;
+
     private static void RequireChangeRole(AuthenticatedUser user)
     {
-        if (user.Role != Role.IpsAdmin)
+        if (!MayChange(user.Role))
         {
             throw new IpsFaultException(IpsFault.NoOperationPermission(user.Role.ToString(), ChangeOperation));
         }

@@ -37,6 +37,9 @@ public abstract class CompanyPageModel(CompanySettings companies) : PageModel
         }
     }
 
+    /// <summary>Shows <paramref name="changed"/>, the company as a change just left it.</summary>
+    protected void ShowCompany(Company changed) => Company = changed;
+
     /// <summary>The page as "not found", with status 404.</summary>
     protected PageResult NotFoundPage()
     {
