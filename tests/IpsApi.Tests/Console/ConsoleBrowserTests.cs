@@ -616,6 +616,96 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         Assert.Empty(problems);
     }
 
+    [Fact]
+    public async Task KeyboardOnly_SignIn_PickCompany_Add_Next_RemoveOne_Submit_SeeLinks_SignOut_WithTheFocusAlwaysVisible()
+    {
+        var first = await fixture.Server.AddCompanyAsync();
+        var second = await fixture.Server.AddCompanyAsync();
+        var third = await fixture.Server.AddCompanyAsync();
+        var user = await fixture.Server.AddUserAsync(Role.IpsCompanyAdmin, first, second, third);
+        string[] urls = [ConsoleFixture.Url(third, "keyboard-kept"), ConsoleFixture.Url(third, "keyboard-removed")];
+        await using var console = await fixture.OpenAsync();
+        var page = console.Page;
+        var keyboard = page.Keyboard;
+
+        await TabToAsync(page, page.GetByLabel("Email"));
+        await keyboard.TypeAsync(user.Email);
+        await TabToAsync(page, page.GetByLabel("Password"));
+        await keyboard.TypeAsync(user.Password);
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.Locator("caption")).ToHaveTextAsync($"Invalidation log of {first.Name}, newest first");
+
+        // Arrow keys move through the companies without loading a page at each step; Enter shows the one chosen.
+        await TabToAsync(page, page.GetByLabel("Company"));
+        await keyboard.PressAsync("ArrowDown");
+        await keyboard.PressAsync("ArrowDown");
+        await Expect(page.GetByLabel("Company")).ToHaveValueAsync(third.Handle);
+        await keyboard.PressAsync("Enter");
+        await Expect(page.Locator("caption")).ToHaveTextAsync($"Invalidation log of {third.Name}, newest first");
+
+        await TabToAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Add invalidation" }));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add invalidation" })).ToBeVisibleAsync();
+        await TabToAsync(page, page.GetByLabel("Original"));
+        await keyboard.PressAsync("Space");
+        await Expect(page.GetByLabel("Original")).ToBeCheckedAsync();
+        await TabToAsync(page, page.GetByLabel("URLs"));
+        await keyboard.TypeAsync(string.Join('\n', urls));
+        await Expect(page.Locator("#urls-count")).ToHaveTextAsync("2 of at most 1000 URLs");
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Next" }));
+        await keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(2);
+        await TabToAsync(page, page.GetByLabel(urls[1], new() { Exact = true }));
+        await keyboard.PressAsync("Space");
+        await Expect(page.GetByLabel(urls[1], new() { Exact = true })).Not.ToBeCheckedAsync();
+        await Expect(page.Locator("#confirm-count")).ToHaveTextAsync("1 of at most 1000 URLs");
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Submit" }));
+        await keyboard.PressAsync("Enter");
+
+        var row = page.Locator("#log tbody tr.highlight");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("td").Nth(5)).ToHaveTextAsync("1");
+        await TabToAsync(page, row.GetByRole(AriaRole.Link, new() { Name = "See links" }));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "See links" })).ToBeVisibleAsync();
+        await Expect(page.Locator("table.links td.url")).ToHaveTextAsync([urls[0]]);
+
+        // Sign out sits in the header, before the page's first link: one step back from there.
+        await TabToAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Back to the invalidation log" }));
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }), backwards: true);
+        await keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        Assert.DoesNotContain(await console.Context.CookiesAsync(), c => c.Name == ConsoleAuthentication.CookieName);
+        Assert.Equal([urls[0]], await fixture.Server.WithDbAsync(db => db.NotificationBatches.Where(b => b.CompanyId == third.Id).Select(b => b.Urls).SingleAsync()));
+        Assert.Empty(console.Errors);
+    }
+
+    /// <summary>
+    /// Presses Tab (Shift+Tab when <paramref name="backwards"/>) until <paramref name="target"/> has the focus, at most 40
+    /// times, and checks that the focus shows: an outline or a box shadow on the focused element.
+    /// </summary>
+    private static async Task TabToAsync(IPage page, ILocator target, bool backwards = false)
+    {
+        await Expect(target).ToBeVisibleAsync();
+        for (var press = 0; press < 40; press++)
+        {
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+            if (await target.EvaluateAsync<bool>("element => element === document.activeElement"))
+            {
+                var style = await target.EvaluateAsync<string[]>(
+                    "element => { const s = getComputedStyle(element); return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }");
+                var (outline, width, shadow) = (style[0], style[1], style[2]);
+                Assert.True((outline != "none" && width != "0px") || shadow != "none",
+                    $"no visible focus on {await target.EvaluateAsync<string>("element => element.outerHTML")}: outline {outline} {width}, box-shadow {shadow}");
+                return;
+            }
+        }
+
+        Assert.Fail($"{target} never got the focus from the keyboard");
+    }
+
     private static async Task<IEnumerable<string>> AxeProblemsAsync(IPage page, string name)
     {
         var result = await page.RunAxe();
