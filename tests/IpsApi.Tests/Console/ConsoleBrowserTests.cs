@@ -638,11 +638,29 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
 
         // Arrow keys move through the companies without loading a page at each step; Enter shows the one chosen.
         await TabToAsync(page, page.GetByLabel("Company"));
+        var loads = new List<string>();
+        void Loaded(object? sender, IRequest request)
+        {
+            if (request.IsNavigationRequest)
+            {
+                lock (loads)
+                {
+                    loads.Add(request.Url);
+                }
+            }
+        }
+
+        page.Request += Loaded;
         await keyboard.PressAsync("ArrowDown");
         await keyboard.PressAsync("ArrowDown");
         await Expect(page.GetByLabel("Company")).ToHaveValueAsync(third.Handle);
         await keyboard.PressAsync("Enter");
         await Expect(page.Locator("caption")).ToHaveTextAsync($"Invalidation log of {third.Name}, newest first");
+        page.Request -= Loaded;
+        lock (loads)
+        {
+            Assert.Equal([third.Handle], loads.Select(url => System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)["company"]));
+        }
 
         await TabToAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Add invalidation" }));
         await keyboard.PressAsync("Enter");
@@ -680,6 +698,69 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         Assert.DoesNotContain(await console.Context.CookiesAsync(), c => c.Name == ConsoleAuthentication.CookieName);
         Assert.Equal([urls[0]], await fixture.Server.WithDbAsync(db => db.NotificationBatches.Where(b => b.CompanyId == third.Id).Select(b => b.Urls).SingleAsync()));
         Assert.Empty(console.Errors);
+    }
+
+    /// <summary>
+    /// The README's picture of the Invalidation page: a company's log with requests in different states, 1280 pixels
+    /// wide. Each run checks the page and the picture; with <c>IPSAPI_WRITE_DOCS=1</c> it also replaces
+    /// docs/console-invalidation.png in the source tree.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Docs")]
+    public async Task ReadmeScreenshot_OfTheInvalidationPage_ShowsRowsOfEachState()
+    {
+        var root = "AcmeOutdoor" + Guid.NewGuid().ToString("N")[..4];
+        var company = await fixture.Server.AddCompanyAsync(root, $"images.{root.ToLowerInvariant()}.example");
+        var user = await fixture.Server.AddUserAsync(Role.IpsCompanyAdmin, company);
+        const string email = "maria.lopez@acme-outdoor.example";
+        await fixture.Server.WithDbAsync(async db =>
+        {
+            await db.Companies.Where(c => c.Id == company.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Name, "Acme Outdoor"));
+            return await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.Email, email));
+        });
+        user = user with { Email = email };
+        string Url(string path) => ConsoleFixture.Url(company, path);
+        var done = await SubmitAsync(user, company, [Url("hiking-boot-x2?$product$"), Url("hiking-boot-x2?$thumbnail$"), Url("hiking-boot-x2")], appName: "DAM publisher");
+        var failed = await SubmitAsync(user, company, [Url("rain-jacket-blue"), Url("rain-jacket-blue?$zoom$")]);
+        var doneToo = await SubmitAsync(user, company, [Url("summer-sale-banner")]);
+        var flushing = await SubmitAsync(user, company, [.. Enumerable.Range(1, 12).Select(i => Url($"tent-alpine-{i}"))], appName: "DAM publisher");
+        var received = await SubmitAsync(user, company, [Url("logo-2027")]);
+        await SettleAsync(done, InvalidationStatus.Done);
+        await SettleAsync(failed, InvalidationStatus.ErrorCdnNode, BatchFailures.Format("akamai", [new UrlFailure(Url("rain-jacket-blue"), 403, "Forbidden")]));
+        await SettleAsync(doneToo, InvalidationStatus.Done);
+        InvalidationHandle.TryParse(flushing, out _, out var flushingId, out _);
+        await fixture.Server.WithDbAsync(db => db.NotificationBatches.Where(b => b.RequestId == flushingId)
+            .ExecuteUpdateAsync(b => b.SetProperty(x => x.Status, InvalidationStatus.FlushingCdn)));
+        var context = await fixture.Browser.NewContextAsync(fixture.Server.BaseAddress, "Europe/Berlin");
+        await using var console = new ConsolePage(context, await context.NewPageAsync());
+        var page = console.Page;
+        await page.SetViewportSizeAsync(1280, 640);
+        await page.GotoAsync("/console/signin");
+        await console.SubmitSignInAsync(user.Email, user.Password);
+
+        var statuses = page.Locator("#log tbody tr td:nth-child(7)");
+        await Expect(statuses).ToHaveTextAsync(["Received", "Flushing CDN servers", "Done", "ERROR_CDN_NODE", "Done"]);
+        await Expect(page.Locator("#log tbody tr td:first-child")).ToHaveTextAsync([received, flushing, doneToo, failed, done]);
+        await Expect(console.Row(failed).GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#log time").First).Not.ToContainTextAsync("UTC");
+        var png = await page.ScreenshotAsync(new() { FullPage = true });
+        await File.WriteAllBytesAsync(Path.Combine(Directory.CreateDirectory(ConsoleBrowser.ArtifactsDirectory).FullName, "console-readme-invalidation.png"), png);
+
+        // A PNG 1280 pixels wide (the width is the big-endian number at byte 16 of the IHDR chunk), small enough for a README.
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        Assert.Equal(1280, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)));
+        Assert.True(png.Length < 150 * 1024, $"{png.Length} bytes");
+        Assert.Empty(console.Errors);
+        if (Environment.GetEnvironmentVariable("IPSAPI_WRITE_DOCS") == "1")
+        {
+            var source = new DirectoryInfo(AppContext.BaseDirectory);
+            while (!File.Exists(Path.Combine(source.FullName, "IpsApi.sln")))
+            {
+                source = source.Parent ?? throw new InvalidOperationException("IpsApi.sln not found above " + AppContext.BaseDirectory);
+            }
+
+            await File.WriteAllBytesAsync(Path.Combine(Directory.CreateDirectory(Path.Combine(source.FullName, "docs")).FullName, "console-invalidation.png"), png);
+        }
     }
 
     /// <summary>
