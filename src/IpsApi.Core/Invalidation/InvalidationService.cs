@@ -217,15 +217,25 @@ public sealed partial class InvalidationService(
     /// as one list against the 1,000 cap and the URL rules; a refusal names the template line and asset of a URL that
     /// came from the template. Returns the purge target of each distinct object, in order.
     /// </summary>
+    internal Task<IReadOnlyList<PurgeTarget>> CheckUrlsAsync(
+        Company company, IReadOnlyList<string?> urls, IReadOnlyList<string?>? assetIds, CancellationToken cancellationToken) =>
+        // Read from the store, not the company cache: a template just saved applies to the next request.
+        CheckUrlsAsync(company, urls, assetIds, ct => db.Companies.AsNoTracking().Where(c => c.Id == company.Id).Select(c => c.InvalidationTemplate).SingleOrDefaultAsync(ct), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CheckUrlsAsync(Company, IReadOnlyList{string?}, IReadOnlyList{string?}?, CancellationToken)"/>, with the
+    /// template's text from <paramref name="template"/> (read only when there are asset IDs): a draft not saved yet is
+    /// checked and expanded exactly as the saved one would be.
+    /// </summary>
     internal async Task<IReadOnlyList<PurgeTarget>> CheckUrlsAsync(
-        Company company, IReadOnlyList<string?> urls, IReadOnlyList<string?>? assetIds, CancellationToken cancellationToken)
+        Company company, IReadOnlyList<string?> urls, IReadOnlyList<string?>? assetIds, Func<CancellationToken, Task<string?>> template, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(template);
         IReadOnlyList<Templates.ExpandedUrl> expanded = [];
         if (assetIds is { Count: > 0 })
         {
             var ids = Templates.AssetIds.Check(assetIds);
-            // Read from the store, not the company cache: a template just saved applies to the next request.
-            var text = await db.Companies.AsNoTracking().Where(c => c.Id == company.Id).Select(c => c.InvalidationTemplate).SingleOrDefaultAsync(cancellationToken);
+            var text = await template(cancellationToken);
             var lines = Templates.InvalidationTemplate.Parse(text);
             if (lines.Count == 0)
             {

@@ -70,4 +70,25 @@ public sealed class TemplateService(IpsDbContext db, CompanyCache companies, Inv
         var distinct = await invalidations.CheckUrlsAsync(company, [], [.. assetIds], ct);
         return [.. distinct.Select(target => target.Url)];
     }
+
+    /// <summary>
+    /// As <see cref="ExpandAsync"/>, with <paramref name="text"/> in place of the saved template: what a template being
+    /// edited would yield, checked as <see cref="SetAsync"/> and a request would check it (length, <c>&lt;ID&gt;</c> on
+    /// every line, the URL rules). Nothing is stored; whoever may read the company's template may preview it.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PreviewAsync(Caller caller, string? companyHandle, string? text, IReadOnlyList<string> assetIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(assetIds);
+        CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
+        var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, companyHandle, ct);
+        if (assetIds.Count == 0)
+        {
+            throw new IpsFaultException(IpsFault.MissingParameter("Failed to retrieve URLs for selected assets. No assets were selected."));
+        }
+
+        var draft = text?.ReplaceLineEndings("\n");
+        var distinct = await invalidations.CheckUrlsAsync(company, [], [.. assetIds], _ => Task.FromResult(draft), ct);
+        return [.. distinct.Select(target => target.Url)];
+    }
 }

@@ -616,6 +616,177 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         Assert.Empty(problems);
     }
 
+    [Fact]
+    public async Task KeyboardOnly_SignIn_PickCompany_Add_Next_RemoveOne_Submit_SeeLinks_SignOut_WithTheFocusAlwaysVisible()
+    {
+        var first = await fixture.Server.AddCompanyAsync();
+        var second = await fixture.Server.AddCompanyAsync();
+        var third = await fixture.Server.AddCompanyAsync();
+        var user = await fixture.Server.AddUserAsync(Role.IpsCompanyAdmin, first, second, third);
+        string[] urls = [ConsoleFixture.Url(third, "keyboard-kept"), ConsoleFixture.Url(third, "keyboard-removed")];
+        await using var console = await fixture.OpenAsync();
+        var page = console.Page;
+        var keyboard = page.Keyboard;
+
+        await TabToAsync(page, page.GetByLabel("Email"));
+        await keyboard.TypeAsync(user.Email);
+        await TabToAsync(page, page.GetByLabel("Password"));
+        await keyboard.TypeAsync(user.Password);
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.Locator("caption")).ToHaveTextAsync($"Invalidation log of {first.Name}, newest first");
+
+        // Arrow keys move through the companies without loading a page at each step; Enter shows the one chosen.
+        await TabToAsync(page, page.GetByLabel("Company"));
+        var loads = new List<string>();
+        void Loaded(object? sender, IRequest request)
+        {
+            if (request.IsNavigationRequest)
+            {
+                lock (loads)
+                {
+                    loads.Add(request.Url);
+                }
+            }
+        }
+
+        page.Request += Loaded;
+        await keyboard.PressAsync("ArrowDown");
+        await keyboard.PressAsync("ArrowDown");
+        await Expect(page.GetByLabel("Company")).ToHaveValueAsync(third.Handle);
+        await keyboard.PressAsync("Enter");
+        await Expect(page.Locator("caption")).ToHaveTextAsync($"Invalidation log of {third.Name}, newest first");
+        page.Request -= Loaded;
+        lock (loads)
+        {
+            Assert.Equal([third.Handle], loads.Select(url => System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)["company"]));
+        }
+
+        await TabToAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Add invalidation" }));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add invalidation" })).ToBeVisibleAsync();
+        await TabToAsync(page, page.GetByLabel("Original"));
+        await keyboard.PressAsync("Space");
+        await Expect(page.GetByLabel("Original")).ToBeCheckedAsync();
+        await TabToAsync(page, page.GetByLabel("URLs"));
+        await keyboard.TypeAsync(string.Join('\n', urls));
+        await Expect(page.Locator("#urls-count")).ToHaveTextAsync("2 of at most 1000 URLs");
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Next" }));
+        await keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(2);
+        await TabToAsync(page, page.GetByLabel(urls[1], new() { Exact = true }));
+        await keyboard.PressAsync("Space");
+        await Expect(page.GetByLabel(urls[1], new() { Exact = true })).Not.ToBeCheckedAsync();
+        await Expect(page.Locator("#confirm-count")).ToHaveTextAsync("1 of at most 1000 URLs");
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Submit" }));
+        await keyboard.PressAsync("Enter");
+
+        var row = page.Locator("#log tbody tr.highlight");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("td").Nth(5)).ToHaveTextAsync("1");
+        await TabToAsync(page, row.GetByRole(AriaRole.Link, new() { Name = "See links" }));
+        await keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "See links" })).ToBeVisibleAsync();
+        await Expect(page.Locator("table.links td.url")).ToHaveTextAsync([urls[0]]);
+
+        // Sign out sits in the header, before the page's first link: one step back from there.
+        await TabToAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Back to the invalidation log" }));
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }), backwards: true);
+        await keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        Assert.DoesNotContain(await console.Context.CookiesAsync(), c => c.Name == ConsoleAuthentication.CookieName);
+        Assert.Equal([urls[0]], await fixture.Server.WithDbAsync(db => db.NotificationBatches.Where(b => b.CompanyId == third.Id).Select(b => b.Urls).SingleAsync()));
+        Assert.Empty(console.Errors);
+    }
+
+    /// <summary>
+    /// The README's picture of the Invalidation page: a company's log with requests in different states, 1280 pixels
+    /// wide. Each run checks the page and the picture; with <c>IPSAPI_WRITE_DOCS=1</c> it also replaces
+    /// docs/console-invalidation.png in the source tree.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Docs")]
+    public async Task ReadmeScreenshot_OfTheInvalidationPage_ShowsRowsOfEachState()
+    {
+        var root = "AcmeOutdoor" + Guid.NewGuid().ToString("N")[..4];
+        var company = await fixture.Server.AddCompanyAsync(root, $"images.{root.ToLowerInvariant()}.example");
+        var user = await fixture.Server.AddUserAsync(Role.IpsCompanyAdmin, company);
+        const string email = "maria.lopez@acme-outdoor.example";
+        await fixture.Server.WithDbAsync(async db =>
+        {
+            await db.Companies.Where(c => c.Id == company.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Name, "Acme Outdoor"));
+            return await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.Email, email));
+        });
+        user = user with { Email = email };
+        string Url(string path) => ConsoleFixture.Url(company, path);
+        var done = await SubmitAsync(user, company, [Url("hiking-boot-x2?$product$"), Url("hiking-boot-x2?$thumbnail$"), Url("hiking-boot-x2")], appName: "DAM publisher");
+        var failed = await SubmitAsync(user, company, [Url("rain-jacket-blue"), Url("rain-jacket-blue?$zoom$")]);
+        var doneToo = await SubmitAsync(user, company, [Url("summer-sale-banner")]);
+        var flushing = await SubmitAsync(user, company, [.. Enumerable.Range(1, 12).Select(i => Url($"tent-alpine-{i}"))], appName: "DAM publisher");
+        var received = await SubmitAsync(user, company, [Url("logo-2027")]);
+        await SettleAsync(done, InvalidationStatus.Done);
+        await SettleAsync(failed, InvalidationStatus.ErrorCdnNode, BatchFailures.Format("akamai", [new UrlFailure(Url("rain-jacket-blue"), 403, "Forbidden")]));
+        await SettleAsync(doneToo, InvalidationStatus.Done);
+        InvalidationHandle.TryParse(flushing, out _, out var flushingId, out _);
+        await fixture.Server.WithDbAsync(db => db.NotificationBatches.Where(b => b.RequestId == flushingId)
+            .ExecuteUpdateAsync(b => b.SetProperty(x => x.Status, InvalidationStatus.FlushingCdn)));
+        var context = await fixture.Browser.NewContextAsync(fixture.Server.BaseAddress, "Europe/Berlin");
+        await using var console = new ConsolePage(context, await context.NewPageAsync());
+        var page = console.Page;
+        await page.SetViewportSizeAsync(1280, 640);
+        await page.GotoAsync("/console/signin");
+        await console.SubmitSignInAsync(user.Email, user.Password);
+
+        var statuses = page.Locator("#log tbody tr td:nth-child(7)");
+        await Expect(statuses).ToHaveTextAsync(["Received", "Flushing CDN servers", "Done", "ERROR_CDN_NODE", "Done"]);
+        await Expect(page.Locator("#log tbody tr td:first-child")).ToHaveTextAsync([received, flushing, doneToo, failed, done]);
+        await Expect(console.Row(failed).GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#log time").First).Not.ToContainTextAsync("UTC");
+        var png = await page.ScreenshotAsync(new() { FullPage = true });
+        await File.WriteAllBytesAsync(Path.Combine(Directory.CreateDirectory(ConsoleBrowser.ArtifactsDirectory).FullName, "console-readme-invalidation.png"), png);
+
+        // A PNG 1280 pixels wide (the width is the big-endian number at byte 16 of the IHDR chunk), small enough for a README.
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        Assert.Equal(1280, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)));
+        Assert.True(png.Length < 150 * 1024, $"{png.Length} bytes");
+        Assert.Empty(console.Errors);
+        if (Environment.GetEnvironmentVariable("IPSAPI_WRITE_DOCS") == "1")
+        {
+            var source = new DirectoryInfo(AppContext.BaseDirectory);
+            while (!File.Exists(Path.Combine(source.FullName, "IpsApi.sln")))
+            {
+                source = source.Parent ?? throw new InvalidOperationException("IpsApi.sln not found above " + AppContext.BaseDirectory);
+            }
+
+            await File.WriteAllBytesAsync(Path.Combine(Directory.CreateDirectory(Path.Combine(source.FullName, "docs")).FullName, "console-invalidation.png"), png);
+        }
+    }
+
+    /// <summary>
+    /// Presses Tab (Shift+Tab when <paramref name="backwards"/>) until <paramref name="target"/> has the focus, at most 40
+    /// times, and checks that the focus shows: an outline or a box shadow on the focused element.
+    /// </summary>
+    private static async Task TabToAsync(IPage page, ILocator target, bool backwards = false)
+    {
+        await Expect(target).ToBeVisibleAsync();
+        for (var press = 0; press < 40; press++)
+        {
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+            if (await target.EvaluateAsync<bool>("element => element === document.activeElement"))
+            {
+                var style = await target.EvaluateAsync<string[]>(
+                    "element => { const s = getComputedStyle(element); return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }");
+                var (outline, width, shadow) = (style[0], style[1], style[2]);
+                Assert.True((outline != "none" && width != "0px") || shadow != "none",
+                    $"no visible focus on {await target.EvaluateAsync<string>("element => element.outerHTML")}: outline {outline} {width}, box-shadow {shadow}");
+                return;
+            }
+        }
+
+        Assert.Fail($"{target} never got the focus from the keyboard");
+    }
+
     private static async Task<IEnumerable<string>> AxeProblemsAsync(IPage page, string name)
     {
         var result = await page.RunAxe();

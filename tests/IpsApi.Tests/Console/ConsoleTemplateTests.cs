@@ -87,6 +87,46 @@ public sealed class ConsoleTemplateTests(ConsoleFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Preview_UsesTheTextInTheBox_AsTyped_AndSavesNothing_AndEnterInAssetIdPreviewsRatherThanSaves()
+    {
+        var company = await fixture.Server.AddCompanyAsync();
+        var saved = "<ID>";
+        var edited = $"<ID>\n{ConsoleFixture.Url(company, "<ID>?$thumbnail$")}";
+        await SetAsync(company, saved);
+        await using var console = await fixture.SignInAsync(fixture.Admin);
+        var page = console.Page;
+        await page.GotoAsync(TemplateModel.Address(company.Handle));
+        var box = page.GetByLabel("Template", new() { Exact = true });
+
+        await box.FillAsync(edited);
+        await page.GetByLabel("Asset ID").FillAsync("shoe");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+
+        await Expect(page.Locator("#preview-caption")).ToHaveTextAsync("The template in the box yields 2 URL(s) for asset shoe:");
+        await Expect(page.Locator("ul.preview-urls li")).ToHaveTextAsync([ConsoleFixture.Url(company, "shoe"), ConsoleFixture.Url(company, "shoe?$thumbnail$")]);
+        await Expect(box).ToHaveValueAsync(edited);
+        await Expect(page.Locator("#template-count")).ToHaveTextAsync($"{edited.Length} of at most 2500 characters");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveCountAsync(0);
+        Assert.Equal(saved, await StoredAsync(company));
+
+        // A line the box would be refused for is named in the preview, in Save's words; Enter in the Asset ID box
+        // previews, and nothing is saved.
+        await box.FillAsync($"{edited}\n{ConsoleFixture.Url(company, "logo")}");
+        await page.GetByLabel("Asset ID").FillAsync("bag");
+        await page.GetByLabel("Asset ID").PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
+            $"CDN invalidation template line 3 '{ConsoleFixture.Url(company, "logo")}' has no <ID>: every entry must say where the asset ID goes.");
+        await Expect(page.Locator("ul.preview-urls")).ToHaveCountAsync(0);
+        await Expect(box).ToHaveValueAsync($"{edited}\n{ConsoleFixture.Url(company, "logo")}");
+        Assert.Equal(saved, await StoredAsync(company));
+
+        // The address with an asset still previews the saved template.
+        await page.GotoAsync(TemplateModel.Address(company.Handle) + "&asset=shoe");
+        await Expect(page.Locator("#preview-caption")).ToHaveTextAsync("The saved template yields 1 URL(s) for asset shoe:");
+        Assert.Empty(console.Errors);
+    }
+
+    [Fact]
     public async Task Preview_OfALineBreakingTheUrlRules_IsRefusedNamingTheLineAndTheAsset()
     {
         var company = await fixture.Server.AddCompanyAsync();

@@ -1,6 +1,6 @@
 // The IpsApi console's only script: progressive enhancement of pages that work without it.
 // - <time datetime> elements show the instant in the browser's own time zone;
-// - the filters apply as soon as one changes;
+// - the filters apply as soon as one is chosen with the mouse, or on Enter from the keyboard;
 // - Add invalidation counts the URLs as they are typed, and those kept on the confirm step;
 // - Template counts its characters as they are typed;
 // - Refresh reloads the log in place, and while any invalidation in it is still in flight the log
@@ -114,9 +114,25 @@
         localTimes(document);
         liveCounts();
 
+        // A choice made with the mouse applies at once. The arrow keys change a closed select's value as they go, so a
+        // choice made with the keyboard applies on Enter (or with the form's button): otherwise the first arrow press
+        // would load the page and the next one would find the focus gone.
         document.querySelectorAll('form[data-auto-submit] select').forEach(function (select) {
+            var byKeyboard = false;
+            select.addEventListener('keydown', function (event) {
+                byKeyboard = true;
+                if (event.key === 'Enter') {
+                    event.preventDefault();
+                    select.form.submit();
+                }
+            });
+            select.addEventListener('pointerdown', function () {
+                byKeyboard = false;
+            });
             select.addEventListener('change', function () {
-                select.form.submit();
+                if (!byKeyboard) {
+                    select.form.submit();
+                }
             });
         });
 

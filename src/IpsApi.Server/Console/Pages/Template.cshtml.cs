@@ -9,26 +9,29 @@ namespace IpsApi.Server.WebConsole.Pages;
 
 /// <summary>
 /// The company's CDN invalidation template, as AEM's template editor: the text with a live count against
-/// <see cref="InvalidationTemplate.MaxLength"/> characters, <b>Save</b>, and a preview of the URLs the saved template
-/// yields for one asset ID. Every rule is the core's (<see cref="TemplateService"/>): the same length and
+/// <see cref="InvalidationTemplate.MaxLength"/> characters, <b>Save</b>, and a preview of the URLs the text in the box
+/// yields for one asset ID, before it is saved (or, from an address with <c>asset</c>, the saved template's). Every rule is the core's (<see cref="TemplateService"/>): the same length and
 /// <c>&lt;ID&gt;</c> checks, in the same words, and the same 404 for a company that is not the caller's.
 /// </summary>
 public sealed class TemplateModel(CompanySettings companies, TemplateService templates) : CompanyPageModel(companies)
 {
     public const int MaxLength = InvalidationTemplate.MaxLength;
 
-    /// <summary>The template's text: as saved, or as typed when Save refused it.</summary>
+    /// <summary>The template's text: as saved, or as typed when Save refused it or Preview was asked for.</summary>
     [BindProperty]
     public string? Text { get; set; }
 
-    /// <summary>The asset ID to preview (query string <c>asset</c>).</summary>
+    /// <summary>The asset ID to preview (form field or query string <c>asset</c>).</summary>
     public string? Asset { get; private set; }
 
-    /// <summary>The URLs the saved template yields for <see cref="Asset"/>, when the preview was asked for and allowed.</summary>
+    /// <summary>The URLs the template (saved, or in the box: <see cref="PreviewOfDraft"/>) yields for <see cref="Asset"/>, when the preview was asked for and allowed.</summary>
     public IReadOnlyList<string>? Preview { get; private set; }
 
     /// <summary>Why the preview yields nothing, in the core's words.</summary>
     public string? PreviewProblem { get; private set; }
+
+    /// <summary>The preview is of the text posted from the box (maybe not saved), not of the saved template.</summary>
+    public bool PreviewOfDraft { get; private set; }
 
     public bool MayChange { get; private set; }
 
@@ -61,6 +64,35 @@ public sealed class TemplateModel(CompanySettings companies, TemplateService tem
             {
                 PreviewProblem = e.Fault.Reason;
             }
+        }
+
+        return Page();
+    }
+
+    /// <summary>
+    /// Preview from the form: the URLs the text in the box yields for the asset, as typed, whether or not it is saved;
+    /// nothing is stored, and the text stays in the box as it was.
+    /// </summary>
+    public async Task<IActionResult> OnPostPreviewAsync(string? company, string? asset, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(company, cancellationToken))
+        {
+            return NotFoundPage();
+        }
+
+        Asset = (asset ?? "").Trim();
+        PreviewOfDraft = true;
+        try
+        {
+            Preview = await templates.PreviewAsync(ConsoleCaller.From(HttpContext), Company!.Handle, Text, [Asset], cancellationToken);
+        }
+        catch (IpsFaultException e) when (e.Fault.Code == FaultCodes.InvalidCompany)
+        {
+            return NotFoundPage();
+        }
+        catch (IpsFaultException e) when (e.Fault.Code != FaultCodes.Exception)
+        {
+            PreviewProblem = e.Fault.Reason;
         }
 
         return Page();
