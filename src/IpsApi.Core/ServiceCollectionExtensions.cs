@@ -49,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<InvalidationLog.CompanyInvalidationLog>();
         services.AddScoped<UsageRules>();
         services.AddScoped<DatabaseMigrator>();
+        services.AddScoped<QueueView.QueueInspector>();
         services.AddOptions<InvalidationOptions>()
             .BindSettings(InvalidationOptions.Section)
             .ValidateDataAnnotations()
