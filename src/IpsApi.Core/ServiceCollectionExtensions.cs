@@ -1,5 +1,6 @@
 using IpsApi.Core.Callbacks;
 using IpsApi.Core.Companies;
+using IpsApi.Core.Diagnostics;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Jobs;
 using IpsApi.Core.Mail;
@@ -15,7 +16,7 @@ namespace IpsApi.Core;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue, confirmation mail and completion callbacks.</summary>
+    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue, confirmation mail, completion callbacks and the checks of <c>ipsapi check</c>.</summary>
     public static IServiceCollection AddIpsCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddIpsPersistence(configuration);
@@ -23,6 +24,7 @@ public static class ServiceCollectionExtensions
         services.AddIpsJobs();
         services.AddIpsMail();
         services.AddIpsCallbacks();
+        services.AddIpsDiagnostics();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();
@@ -47,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<InvalidationLog.CompanyInvalidationLog>();
         services.AddScoped<UsageRules>();
         services.AddScoped<DatabaseMigrator>();
+        services.AddScoped<QueueView.QueueInspector>();
         services.AddOptions<InvalidationOptions>()
             .BindSettings(InvalidationOptions.Section)
             .ValidateDataAnnotations()

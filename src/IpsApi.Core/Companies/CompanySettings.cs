@@ -185,6 +185,57 @@ public sealed class CompanySettings(IpsDbContext db, CompanyCache companies, Tim
         return company;
     }
 
+    /// <summary>Gives the company a new display name. Its handle and root stay, so its delivery URLs, users and keys are unchanged.</summary>
+    public async Task<Company> RenameAsync(Caller caller, string? handle, string? name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var company = await FindForChangeAsync(caller, handle, cancellationToken);
+        company.Name = CompanyRules.Name(name);
+        await db.SaveChangesAsync(cancellationToken);
+        return company;
+    }
+
+    /// <summary>What <see cref="RemoveAsync"/> would remove, and the work in flight that would refuse it.</summary>
+    public async Task<CompanyFootprint> FootprintAsync(Caller caller, string? handle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var company = await FindForChangeAsync(caller, handle, cancellationToken);
+        var id = company.Id;
+        return new CompanyFootprint(
+            company,
+            await db.InvalidationRequests.CountAsync(r => r.CompanyId == id, cancellationToken),
+            await db.NotificationBatches.CountAsync(
+                b => b.CompanyId == id && (b.Status == InvalidationStatus.Received || b.Status == InvalidationStatus.FlushingOrigin || b.Status == InvalidationStatus.FlushingCdn),
+                cancellationToken),
+            await db.Jobs.CountAsync(j => j.CompanyId == id && j.Status == Jobs.JobStatus.Pending, cancellationToken),
+            await db.ApiKeys.CountAsync(k => k.CompanyId == id, cancellationToken),
+            await db.Users.CountAsync(u => u.Companies.Any(c => c.Id == id), cancellationToken));
+    }
+
+    /// <summary>
+    /// Removes the company and everything of it (see <see cref="CompanyFootprint"/>) in one transaction; refused while
+    /// it has purge batches or follow-up jobs in flight, which would otherwise be lost half done.
+    /// </summary>
+    public async Task<CompanyFootprint> RemoveAsync(Caller caller, string? handle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var footprint = await FootprintAsync(caller, handle, cancellationToken);
+        if (footprint.HasWorkInFlight)
+        {
+            throw new CompanySettingsException(
+                $"company {footprint.Company.Handle} has work in flight ({footprint.InFlightBatches} purge batch(es), {footprint.PendingJobs} follow-up job(s)): "
+                + "remove it once 'ipsapi queue list' shows none of its work, or switch its invalidation off first (company update --invalidation disabled)");
+        }
+
+        var id = footprint.Company.Id;
+        await db.Jobs.Where(j => j.CompanyId == id).ExecuteDeleteAsync(cancellationToken);
+        await db.InvalidationRequests.Where(r => r.CompanyId == id).ExecuteDeleteAsync(cancellationToken);
+        await db.Companies.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return footprint;
+    }
+
     private async Task<Company> FindForChangeAsync(Caller caller, string? handle, CancellationToken cancellationToken)
     {
         var id = await RequireVisibleAsync(caller.User, handle, cancellationToken);

@@ -133,7 +133,7 @@ public sealed partial class ConfirmationMailSender(IOptions<SmtpOptions> options
         return outcome;
     }
 
-    private static SecureSocketOptions SocketOptions(SmtpSecurity security) => security switch
+    internal static SecureSocketOptions SocketOptions(SmtpSecurity security) => security switch
     {
         SmtpSecurity.None => SecureSocketOptions.None,
         SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,

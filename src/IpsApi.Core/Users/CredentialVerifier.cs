@@ -11,7 +11,9 @@ namespace IpsApi.Core.Users;
 
 /// <summary>
 /// Checks an email and password against the stored PBKDF2 hash.
-/// An unknown user costs the same PBKDF2 work as a wrong password, so timing tells nothing.
+/// An unknown user costs the same PBKDF2 work as a wrong password, so timing tells nothing. A disabled user is looked up
+/// as an unknown one: the same work, the same outcome and the same failure count, whatever the password, and the
+/// remembered credentials below are never consulted for it.
 /// A successful check is remembered for a few minutes as an HMAC of the password under a key
 /// that lives only in this process, tied to the stored hash it matched: a changed password
 /// (a different stored hash) forgets it at once, and failures are never remembered.
@@ -118,7 +120,7 @@ public sealed partial class CredentialVerifier(
             SELECT u.id AS "UserId", u.email AS "Email", u.password_hash AS "PasswordHash", u.role AS "Role", m.company_id AS "CompanyId",
                    NULL AS "Kind", NULL AS "Key", NULL AS "Failures", NULL AS "WindowEndsAt"
             FROM users AS u LEFT JOIN company_members AS m ON m.user_id = u.id
-            WHERE u.email = {normalized}
+            WHERE u.email = {normalized} AND u.disabled_at IS NULL
             UNION ALL
             SELECT NULL, NULL, NULL, NULL, NULL, f.kind, f.key, f.failures, f.window_ends_at
             FROM auth_failures AS f

@@ -16,6 +16,12 @@ public sealed class User
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// Set while the user is disabled: every login is refused with the same fault as a wrong password, whatever the
+    /// password, until the user is enabled again (nothing else about the user changes).
+    /// </summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+
     public List<Company> Companies { get; set; } = [];
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();

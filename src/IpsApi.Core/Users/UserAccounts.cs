@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace IpsApi.Core.Users;
 
 /// <summary>
-/// Adding users and setting their passwords, for every front end. Only an IpsAdmin manages users. An email is a
+/// Adding, changing, disabling and removing users and setting their passwords, for every front end. Only an IpsAdmin manages users. An email is a
 /// login (stored lower case); a password has at least <see cref="MinPasswordLength"/> characters and is stored only
 /// as a PBKDF2 hash. Refusals are <see cref="InvalidSettingException"/>s naming the setting.
 /// </summary>
@@ -81,11 +81,90 @@ public sealed class UserAccounts(IpsDbContext db, TimeProvider clock)
         return user;
     }
 
+    /// <summary>
+    /// Disables (or enables) the user: while disabled, every login is refused as a wrong password is, whatever the
+    /// password (see <see cref="CredentialVerifier"/>). Doing it twice changes nothing.
+    /// </summary>
+    public async Task<User> SetDisabledAsync(Caller caller, string? email, bool disabled, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        RequireManager(caller.User);
+        var user = await FindAsync(email, withCompanies: false, cancellationToken);
+        if (disabled != user.DisabledAt.HasValue)
+        {
+            user.DisabledAt = disabled ? clock.GetUtcNow() : null;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return user;
+    }
+
+    /// <summary>
+    /// Changes the user's role and, when <paramref name="companyHandles"/> is given, replaces its companies; what is not
+    /// given stays as it is.
+    /// </summary>
+    public async Task<User> UpdateAsync(Caller caller, string? email, Role? role, IReadOnlyList<string>? companyHandles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        RequireManager(caller.User);
+        var user = await FindAsync(email, withCompanies: true, cancellationToken);
+        if (role is { } newRole)
+        {
+            user.Role = Enum.IsDefined(newRole) ? newRole : throw new InvalidSettingException("role", $"'{newRole}' is not an IPS role");
+        }
+
+        if (companyHandles is not null)
+        {
+            var companies = new List<Company>(companyHandles.Count);
+            foreach (var handle in companyHandles.Distinct(StringComparer.Ordinal))
+            {
+                var company = CompanyHandle.TryParse(handle, out var id) ? await db.Companies.FindAsync([id], cancellationToken) : null;
+                companies.Add(company ?? throw new InvalidSettingException("company", $"'{handle}' is not a company handle (see 'company list')"));
+            }
+
+            user.Companies.Clear();
+            user.Companies.AddRange(companies);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    /// <summary>
+    /// Removes the user and its company memberships. A user who submitted invalidations is refused: the log and the audit
+    /// record keep naming who asked, so such a user is disabled instead.
+    /// </summary>
+    public async Task<User> RemoveAsync(Caller caller, string? email, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        RequireManager(caller.User);
+        var user = await FindAsync(email, withCompanies: true, cancellationToken);
+        var id = user.Id;
+        var submitted = await db.InvalidationRequests.CountAsync(r => r.UserId == id, cancellationToken);
+        if (submitted > 0)
+        {
+            throw new InvalidSettingException("email",
+                $"{user.Email} submitted {submitted} invalidation(s), which keep naming who asked: disable the user instead (ipsapi user disable --email {user.Email})");
+        }
+
+        db.Users.Remove(user);
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
     public async Task<IReadOnlyList<User>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         RequireManager(caller.User);
         return await db.Users.AsNoTracking().Include(u => u.Companies).OrderBy(u => u.Email).ToListAsync(cancellationToken);
+    }
+
+    private async Task<User> FindAsync(string? email, bool withCompanies, CancellationToken cancellationToken)
+    {
+        var address = Email(email);
+        IQueryable<User> users = withCompanies ? db.Users.Include(u => u.Companies) : db.Users;
+        return await users.SingleOrDefaultAsync(u => u.Email == address, cancellationToken)
+            ?? throw new InvalidSettingException("email", $"{address} is no user");
     }
 
     private static void RequireManager(AuthenticatedUser user)

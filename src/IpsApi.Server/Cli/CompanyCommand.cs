@@ -16,6 +16,8 @@ internal static class CompanyCommand
         command.Subcommands.Add(Update());
         command.Subcommands.Add(Callback());
         command.Subcommands.Add(WebhookSecret());
+        command.Subcommands.Add(Rename());
+        command.Subcommands.Add(Remove());
         return command;
     }
 
@@ -44,14 +46,25 @@ internal static class CompanyCommand
 
     private static Command List()
     {
-        var command = new Command("list", "List companies: handle, root, name, publish hosts.");
+        var command = new Command("list",
+            "List companies: handle, root, name, publish hosts, requests per minute and URLs per hour (0: unlimited), invalidation switch, all query variants, callback set.");
         command.SetAction((_, cancellationToken) => CliHost.RunAsync((services, ct) => AsOperatorAsync(services, null, async (settings, caller) =>
         {
             var companies = await settings.ListAsync(caller, ct);
-            Console.WriteLine("HANDLE\tROOT\tNAME\tPUBLISH HOSTS");
+            Console.WriteLine("HANDLE\tROOT\tNAME\tPUBLISH HOSTS\tREQUESTS/MIN\tURLS/HOUR\tINVALIDATION\tALL VARIANTS\tCALLBACK");
             foreach (var company in companies)
             {
-                Console.WriteLine($"{company.Handle}\t{company.RootId}\t{company.Name}\t{string.Join(",", company.PublishHosts)}");
+                // The callback's URL and secret stay out of the list: 'company show' names the URL, nothing prints the secret again.
+                Console.WriteLine(string.Join('\t',
+                    company.Handle,
+                    company.RootId,
+                    company.Name,
+                    string.Join(",", company.PublishHosts),
+                    company.RequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    company.UrlsPerHour.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    company.InvalidationEnabled ? "enabled" : "disabled",
+                    company.AllVariants ? "on" : "off",
+                    company.CallbackUrl is null ? "no" : "yes"));
             }
 
             return 0;
@@ -194,6 +207,45 @@ internal static class CompanyCommand
                 ? $"New webhook secret of company {company.Handle} (sign POST /hooks/asset-version bodies with it):"
                 : $"Webhook secret of company {company.Handle} (unchanged; --rotate makes a new one):");
             Console.WriteLine(secret);
+            return 0;
+        }), cancellationToken));
+        return command;
+    }
+
+    private static Command Rename()
+    {
+        var handle = CompanyArgument();
+        var to = new Option<string>("--to") { Description = "The new display name. The handle and the root stay, so delivery URLs, users and API keys are unchanged.", Required = true }
+            .Checked(value => CompanyRules.Name(value));
+        var command = new Command("rename", "Give a company a new display name (its handle c|N and its root never change).") { handle, to };
+        command.SetAction((parse, cancellationToken) => CliHost.RunAsync((services, ct) => AsOperatorAsync(services, parse.GetValue(handle), async (settings, caller) =>
+        {
+            var company = await settings.RenameAsync(caller, parse.GetValue(handle), parse.GetValue(to), ct);
+            Console.WriteLine($"Renamed company {company.Handle} to '{company.Name}'; its root {company.RootId} and URLs are unchanged.");
+            return 0;
+        }), cancellationToken));
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var handle = CompanyArgument();
+        var yes = new Option<bool>("--yes") { Description = "Remove for real; without it, only say what would be removed." };
+        var command = new Command("remove",
+            "Remove a company with its invalidation history, API keys and memberships (users stay); refused while it has work in flight.")
+        {
+            handle, yes,
+        };
+        command.SetAction((parse, cancellationToken) => CliHost.RunAsync((services, ct) => AsOperatorAsync(services, parse.GetValue(handle), async (settings, caller) =>
+        {
+            if (!parse.GetValue(yes))
+            {
+                var footprint = await settings.FootprintAsync(caller, parse.GetValue(handle), ct);
+                throw new CliException($"would remove {footprint.Describe()}: run again with --yes");
+            }
+
+            var removed = await settings.RemoveAsync(caller, parse.GetValue(handle), ct);
+            Console.WriteLine($"Removed {removed.Describe()}.");
             return 0;
         }), cancellationToken));
         return command;

@@ -14,7 +14,7 @@ namespace IpsApi.Server.WebConsole;
 
 /// <summary>
 /// A console session: the signed-in user as <see cref="IpsClaims"/> builds it (so the core's rules read it as they
-/// read an API caller), with a stamp of the stored password. Every request reads the user again: a user removed,
+/// read an API caller), with a stamp of the stored password. Every request reads the user again: a user removed, disabled,
 /// given a role the console is not for, or whose password changed is signed out at once, and a change of companies
 /// applies at the next request rather than at the end of the session.
 /// </summary>
@@ -45,7 +45,7 @@ public static class ConsoleSession
 
         var db = context.HttpContext.RequestServices.GetRequiredService<IpsDbContext>();
         var stored = await db.Users.AsNoTracking()
-            .Where(u => u.Id == user.Id)
+            .Where(u => u.Id == user.Id && u.DisabledAt == null)
             .Select(u => new { u.Email, u.Role, u.PasswordHash, Companies = u.Companies.Select(c => c.Id).ToList() })
             .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
         if (stored is null || !CompanyAccess.MayCallOperations(stored.Role) || Stamp(stored.PasswordHash) != stamp)

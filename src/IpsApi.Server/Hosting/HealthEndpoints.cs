@@ -6,7 +6,8 @@ namespace IpsApi.Server.Hosting;
 
 /// <summary>
 /// <c>GET /healthz</c>: liveness, the process answers HTTP (restarting it would not help with anything else).
-/// <c>GET /healthz/ready</c>: readiness, the store accepts a write, so a request accepted now will be kept.
+/// <c>GET /healthz/ready</c>: readiness, the store accepts a write, so a request accepted now will be kept, and its
+/// schema is this version's (the cheap part of <c>ipsapi check</c>; the providers are not called).
 /// Both answer plain text: <c>ok</c>, or 503 with one line per failing check.
 /// </summary>
 public static class HealthEndpoints
@@ -16,7 +17,10 @@ public static class HealthEndpoints
     public static IServiceCollection AddIpsHealthChecks(this IServiceCollection services)
     {
         services.AddSingleton<StoreWriteHealthCheck>();
-        services.AddHealthChecks().AddCheck<StoreWriteHealthCheck>("store", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5));
+        services.AddSingleton<StoreSchemaHealthCheck>();
+        services.AddHealthChecks()
+            .AddCheck<StoreWriteHealthCheck>("store", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<StoreSchemaHealthCheck>("schema", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5));
         return services;
     }
 

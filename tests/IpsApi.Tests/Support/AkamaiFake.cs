@@ -14,7 +14,8 @@ namespace IpsApi.Tests.Support;
 
 /// <summary>
 /// A stand-in for Akamai's Fast Purge v3 endpoints by URL and by CP code,
-/// <c>POST /ccu/v3/{invalidate|delete}/{url|cpcode}/{staging|production}</c>, checking what Akamai checks: the
+/// <c>POST /ccu/v3/{invalidate|delete}/{url|cpcode}/{staging|production}</c>, and the rate-limit status
+/// <c>POST /ccu/v3/rate-limit-status/{url|cpcode|tag}</c>, checking what Akamai checks: the
 /// EG1-HMAC-SHA256 signature (tokens, timestamp within <see cref="ClockSkewTolerance"/>, a nonce used once), a
 /// body of at most 50,000 bytes, a non-empty <c>objects</c> list (URL strings, or CP codes as positive
 /// integers of this account, <see cref="CpCodes"/>), and the account-wide token buckets (requests, and objects per request), answering
@@ -35,6 +36,7 @@ public sealed class AkamaiFake : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> nonces = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<AkamaiFakePurge> purges = new();
     private int received;
+    private int rateLimitStatusCalls;
     private int failuresLeft;
     private int failureStatus;
 
@@ -65,6 +67,9 @@ public sealed class AkamaiFake : IAsyncDisposable
 
     /// <summary>A wait before every answer (for timeouts).</summary>
     public TimeSpan ResponseDelay { get; set; }
+
+    /// <summary>Calls of the rate-limit status endpoint, whatever the answer.</summary>
+    public int RateLimitStatusCalls => Volatile.Read(ref rateLimitStatusCalls);
 
     /// <summary>Every request that reached the fake, whatever the answer.</summary>
     public int Received => Volatile.Read(ref received);
@@ -130,6 +135,12 @@ public sealed class AkamaiFake : IAsyncDisposable
         if (ResponseDelay > TimeSpan.Zero)
         {
             await Task.Delay(ResponseDelay, http.RequestAborted);
+        }
+
+        if (http.Request.Path.Value?.Trim('/').Split('/') is ["ccu", "v3", "rate-limit-status", "url" or "cpcode" or "tag"])
+        {
+            await RateLimitStatusAsync(http);
+            return;
         }
 
         if (http.Request.Path.Value?.Trim('/').Split('/') is not ["ccu", "v3", "invalidate" or "delete", "url" or "cpcode", "staging" or "production"] segments)
@@ -199,6 +210,43 @@ public sealed class AkamaiFake : IAsyncDisposable
                 ["supportId"] = purge.SupportId,
             });
         }
+    }
+
+    /// <summary>
+    /// <c>POST /ccu/v3/rate-limit-status/{url|cpcode|tag}</c>: after the same signature check as a purge, what is left of the
+    /// account's buckets, spending none of it.
+    /// </summary>
+    private async Task RateLimitStatusAsync(HttpContext http)
+    {
+        Interlocked.Increment(ref rateLimitStatusCalls);
+        if (!HttpMethods.IsPost(http.Request.Method))
+        {
+            await PurgeProblem(http, 405, "Method Not Allowed", "Only POST is supported.");
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        if (Authenticate(http, buffer.ToArray()) is { } denied)
+        {
+            await Unauthorized(http, denied);
+            return;
+        }
+
+        double requestsLeft, urlsLeft;
+        lock (buckets)
+        {
+            (requestsLeft, urlsLeft) = (requestBucket.Available, urlBucket.Available);
+        }
+
+        await Json(http, 200, "application/json", new Dictionary<string, object>
+        {
+            ["rateLimit"] = (long)requestBucket.Capacity,
+            ["rateLimitRemaining"] = (long)Math.Floor(requestsLeft),
+            ["objectLimit"] = (long)urlBucket.Capacity,
+            ["objectLimitRemaining"] = (long)Math.Floor(urlsLeft),
+            ["supportId"] = SupportId(),
+        });
     }
 
     /// <summary>Why the request is not authenticated, in Akamai's words, or null when it is.</summary>

@@ -13,7 +13,7 @@ namespace IpsApi.Tests.Support;
 /// A stand-in for Fastly's purge API: the URL purge <c>POST /purge/{host}/{path}</c>, and per service
 /// <c>POST /service/{id}/purge_all</c> and <c>POST /service/{id}/purge/{surrogate key}</c>. Checks
 /// <c>Fastly-Key</c> (and, for purge_all, that the token has the <c>purge_all</c> scope) and that the
-/// service exists (<see cref="Services"/>); records each URL with its soft flag and each service purge;
+/// service exists (<see cref="Services"/>); answers <c>GET /tokens/self</c> for the right key (401 otherwise); records each URL with its soft flag and each service purge;
 /// answers <c>{"status":"ok","id":…}</c> (purge_all: <c>{"status":"ok"}</c>); can be told to throttle
 /// (429), fail (503) or wait before answering.
 /// </summary>
@@ -118,6 +118,14 @@ public sealed class FastlyFake : IAsyncDisposable
     {
         const string prefix = "/purge/";
         var target = http.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        if (target == "/tokens/self" && HttpMethods.IsGet(http.Request.Method))
+        {
+            await (http.Request.Headers["Fastly-Key"] == ApiKey
+                ? Json(http, 200, new { id = "fake-token", name = "ipsapi purge", scopes = MayPurgeAll ? new[] { "purge_select", "purge_all" } : ["purge_select"] })
+                : Json(http, 401, new { msg = "Provided credentials are missing or invalid" }));
+            return;
+        }
+
         var service = target.Split('/') is ["", "service", var serviceId, "purge_all" or "purge", ..] segments
             && (segments.Length == 4 ? segments[3] == "purge_all" : segments.Length == 5 && segments[4].Length > 0)
             ? (Id: serviceId, Key: segments.Length == 5 ? Uri.UnescapeDataString(segments[4]) : null)

@@ -21,10 +21,15 @@ public sealed partial class VarnishInstance : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Starts varnishd with the shipped VCL; <paramref name="purgerAcl"/> replaces the ACL's addresses when given.</summary>
-    public static async Task<VarnishInstance> StartAsync(int backendPort, string? purgerAcl = null, int? port = null)
+    /// <summary>Starts varnishd with the shipped VCL.</summary>
+    /// <param name="backendPort">The test origin's port.</param>
+    /// <param name="purgerAcl">Replaces the ACL's addresses when given.</param>
+    /// <param name="port">The port to listen on; a free one when not given.</param>
+    /// <param name="editVcl">Changes the shipped VCL before it is loaded (a misconfigured VCL, say).</param>
+    public static async Task<VarnishInstance> StartAsync(int backendPort, string? purgerAcl = null, int? port = null, Func<string, string>? editVcl = null)
     {
         var vcl = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "deploy", "varnish", "default.vcl"));
+        vcl = editVcl?.Invoke(vcl) ?? vcl;
         vcl = BackendPort().Replace(vcl, $".port = \"{backendPort}\";", 1);
         if (purgerAcl is not null)
         {
