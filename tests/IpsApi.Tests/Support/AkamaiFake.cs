@@ -35,6 +35,7 @@ public sealed class AkamaiFake : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> nonces = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<AkamaiFakePurge> purges = new();
     private int received;
+    private int throttled;
     private int failuresLeft;
     private int failureStatus;
 
@@ -68,6 +69,9 @@ public sealed class AkamaiFake : IAsyncDisposable
 
     /// <summary>Every request that reached the fake, whatever the answer.</summary>
     public int Received => Volatile.Read(ref received);
+
+    /// <summary>Requests answered 429 because a bucket was short.</summary>
+    public int Throttled => Volatile.Read(ref throttled);
 
     public IReadOnlyList<AkamaiFakePurge> Purges => [.. purges];
 
@@ -188,6 +192,7 @@ public sealed class AkamaiFake : IAsyncDisposable
             {
                 ObjectType = segments[3],
                 CpCodes = cpCodes ?? [],
+                AcceptedAt = clock.GetUtcNow(),
             };
             purges.Enqueue(purge);
             await Json(http, 201, "application/json", new Dictionary<string, object>
@@ -350,6 +355,8 @@ public sealed class AkamaiFake : IAsyncDisposable
         {
             return true;
         }
+
+        Interlocked.Increment(ref throttled);
 
         await Json(http, 429, "application/api-problem+json", new Dictionary<string, object>
         {
