@@ -3,6 +3,7 @@ using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Purge.Akamai;
 using IpsApi.Core.Purge.Budget;
+using IpsApi.Core.Purge.Fastly;
 using IpsApi.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -203,6 +204,26 @@ public sealed class RateBudgetTests : IAsyncLifetime
         Assert.Equal(PurgeOutcomeKind.Succeeded, outcome.Kind);
         Assert.Equal([3, 3, 1], fake.Purges.Select(p => p.Urls.Count));
         Assert.Equal(3 - 7, await TokensAsync(RateBudget.BucketName("akamai:akab-test.purge.akamaiapis.net", "urls")), 6);
+    }
+
+    [Fact]
+    public async Task Fastly_BudgetWhenConfigured_EachCallTakesARequest_TheCallsBeyondItAreThrottledUncalled()
+    {
+        await using var fake = await FastlyFake.StartAsync();
+        var options = new FastlyOptions
+        {
+            ApiToken = fake.ApiKey,
+            BaseUri = fake.BaseUri,
+            Budget = new RateBudgetOptions { Requests = Bucket(2, 1), MaxWait = TimeSpan.Zero },
+        };
+        var provider = new FastlyPurgeProvider(Http, Options.Create(options), clock, Budget, NullLogger<FastlyPurgeProvider>.Instance);
+
+        var outcome = await provider.PurgeAsync(Targets(3), CancellationToken.None);
+
+        Assert.Equal(PurgeOutcomeKind.Throttled, outcome.Kind);
+        Assert.Equal(1, outcome.RetryAfter!.Value.TotalSeconds, 6);
+        Assert.Equal(2, fake.Purges.Count);
+        Assert.Equal(0, await TokensAsync(RateBudget.BucketName(FastlyOptions.BudgetAccount, "requests")), 6);
     }
 
     [Fact]
