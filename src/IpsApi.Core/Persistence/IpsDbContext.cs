@@ -36,6 +36,8 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Core.ApiKeys.ApiKey> ApiKeys => Set<Core.ApiKeys.ApiKey>();
 
+    public DbSet<Purge.Budget.RateBucket> RateBuckets => Set<Purge.Budget.RateBucket>();
+
     /// <summary>
     /// The keys that protect the web console's session cookies and antiforgery tokens: in the store, so that every
     /// node reads and accepts the same ones, a restart keeps sessions, and nothing is written to the home directory.
@@ -173,6 +175,17 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
         });
 
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        modelBuilder.Entity<Purge.Budget.RateBucket>(bucket =>
+        {
+            bucket.ToTable("rate_buckets");
+            bucket.HasKey(b => b.Name);
+            bucket.Property(b => b.Name).HasMaxLength(300);
+            // Microseconds since the Unix epoch: the refill is computed in SQL, the same arithmetic on both stores.
+            bucket.Property(b => b.UpdatedAt)
+                .HasConversion(at => Purge.Budget.RateBudget.Microseconds(at), us => DateTimeOffset.UnixEpoch.AddTicks(us * 10))
+                .HasColumnName("updated_at_us");
+        });
 
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
         {

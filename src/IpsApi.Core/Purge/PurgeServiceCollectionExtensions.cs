@@ -23,6 +23,7 @@ public static class PurgeServiceCollectionExtensions
         services.AddSingleton<PurgeRouting>();
         services.AddSingleton<QueueSignal>();
         services.AddSingleton<BacklogEstimator>();
+        services.TryAddSingleton<Budget.RateBudget>();
         services.AddScoped<BatchQueue>();
         services.AddScoped<BatchProcessor>();
 

@@ -3,6 +3,7 @@ using System.Text;
 using IpsApi.Core.Companies;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Purge.Akamai;
+using IpsApi.Core.Purge.Budget;
 using IpsApi.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -454,6 +455,8 @@ public sealed class AkamaiPurgeProviderTests
             ClientToken = fake.Credentials.ClientToken,
             AccessToken = fake.Credentials.AccessToken,
             ClientSecret = fake.Credentials.ClientSecret,
+            // The budget shared through the store is tested in RateBudgetTests; here only Akamai's own buckets count.
+            Budget = new RateBudgetOptions(),
         };
         change?.Invoke(options);
         return new AkamaiPurgeProvider(
@@ -461,6 +464,7 @@ public sealed class AkamaiPurgeProviderTests
             Options.Create(options),
             clock ?? TimeProvider.System,
             state ?? new AkamaiPurgeState(),
+            NoRateBudget.Create(clock),
             logger ?? NullLogger<AkamaiPurgeProvider>.Instance);
     }
 

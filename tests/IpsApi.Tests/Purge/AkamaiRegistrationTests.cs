@@ -42,6 +42,53 @@ public sealed class AkamaiRegistrationTests
         Assert.Contains(message, error.Failures);
     }
 
+    [Theory]
+    [InlineData("Requests:Capacity", "0.5", "Purge:Akamai:Budget:Requests:Capacity must be 0 (off) or from 1 to 1000000000.")]
+    [InlineData("Urls:Capacity", "-1", "Purge:Akamai:Budget:Urls:Capacity must be 0 (off) or from 1 to 1000000000.")]
+    [InlineData("Urls:Capacity", "1000000001", "Purge:Akamai:Budget:Urls:Capacity must be 0 (off) or from 1 to 1000000000.")]
+    [InlineData("Requests:PerSecond", "0.0009", "Purge:Akamai:Budget:Requests:PerSecond must be from 0.001 to 1000000000 when Purge:Akamai:Budget:Requests:Capacity is set.")]
+    [InlineData("MaxWait", "00:01:00.001", "Purge:Akamai:Budget:MaxWait must be from 00:00:00 to 00:01:00.")]
+    public void Akamai_BudgetOutOfRange_FailsAtStartNamingTheKey(string key, string value, string message)
+    {
+        var settings = Complete();
+        settings[$"Purge:Akamai:Budget:{key}"] = value;
+        using var services = Services(settings);
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(message, error.Failures);
+    }
+
+    [Theory]
+    [InlineData("Requests:Capacity", "1")]
+    [InlineData("Urls:Capacity", "1000000000")]
+    [InlineData("Urls:Capacity", "0")]
+    [InlineData("Requests:PerSecond", "0.001")]
+    [InlineData("MaxWait", "00:01:00")]
+    [InlineData("MaxWait", "00:00:00")]
+    public void Akamai_BudgetAtTheEdge_Starts(string key, string value)
+    {
+        var settings = Complete();
+        settings[$"Purge:Akamai:Budget:{key}"] = value;
+        using var services = Services(settings);
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
+    public void Akamai_Budget_DefaultsToAkamaisDocumentedBuckets_AndAKeyChangesOnlyItself()
+    {
+        var settings = Complete();
+        settings["Purge:Akamai:Budget:Requests:PerSecond"] = "40";
+        using var services = Services(settings);
+
+        var budget = services.GetRequiredService<IOptions<AkamaiOptions>>().Value.Budget;
+
+        Assert.Equal((100d, 40d), (budget.Requests!.Capacity, budget.Requests.PerSecond));
+        Assert.Equal((10_000d, 200d), (budget.Urls!.Capacity, budget.Urls.PerSecond));
+        Assert.Equal(TimeSpan.FromSeconds(5), budget.MaxWait);
+    }
+
     [Fact]
     public void Akamai_NotConfigured_StartsAndBindsTheDefaults()
     {
@@ -86,7 +133,12 @@ public sealed class AkamaiRegistrationTests
         await using var fake = await AkamaiFake.StartAsync();
         fake.EstimatedSeconds = 9;
         var capture = new LogCapture();
-        using var services = Services(Complete(fake), capture);
+        // No store here: the budget shared through it is tested in RateBudgetTests.
+        using var services = Services(new Dictionary<string, string?>(Complete(fake))
+        {
+            ["Purge:Akamai:Budget:Requests:Capacity"] = "0",
+            ["Purge:Akamai:Budget:Urls:Capacity"] = "0",
+        }, capture);
         services.GetRequiredService<IStartupValidator>().Validate();
 
         var provider = Assert.Single(services.GetServices<IPurgeProvider>());

@@ -236,6 +236,6 @@ public sealed class FastlyPurgeProviderTests
     {
         var options = new FastlyOptions { ApiToken = fake.ApiKey, BaseUri = fake.BaseUri };
         change?.Invoke(options);
-        return new FastlyPurgeProvider(Http, Options.Create(options), clock ?? TimeProvider.System, logger ?? NullLogger<FastlyPurgeProvider>.Instance);
+        return new FastlyPurgeProvider(Http, Options.Create(options), clock ?? TimeProvider.System, NoRateBudget.Create(clock), logger ?? NullLogger<FastlyPurgeProvider>.Instance);
     }
 }

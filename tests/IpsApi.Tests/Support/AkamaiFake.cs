@@ -37,6 +37,7 @@ public sealed class AkamaiFake : IAsyncDisposable
     private readonly ConcurrentQueue<AkamaiFakePurge> purges = new();
     private int received;
     private int rateLimitStatusCalls;
+    private int throttled;
     private int failuresLeft;
     private int failureStatus;
 
@@ -73,6 +74,9 @@ public sealed class AkamaiFake : IAsyncDisposable
 
     /// <summary>Every request that reached the fake, whatever the answer.</summary>
     public int Received => Volatile.Read(ref received);
+
+    /// <summary>Requests answered 429 because a bucket was short.</summary>
+    public int Throttled => Volatile.Read(ref throttled);
 
     public IReadOnlyList<AkamaiFakePurge> Purges => [.. purges];
 
@@ -199,6 +203,7 @@ public sealed class AkamaiFake : IAsyncDisposable
             {
                 ObjectType = segments[3],
                 CpCodes = cpCodes ?? [],
+                AcceptedAt = clock.GetUtcNow(),
             };
             purges.Enqueue(purge);
             await Json(http, 201, "application/json", new Dictionary<string, object>
@@ -398,6 +403,8 @@ public sealed class AkamaiFake : IAsyncDisposable
         {
             return true;
         }
+
+        Interlocked.Increment(ref throttled);
 
         await Json(http, 429, "application/api-problem+json", new Dictionary<string, object>
         {

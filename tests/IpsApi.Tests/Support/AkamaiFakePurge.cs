@@ -10,4 +10,7 @@ public sealed record AkamaiFakePurge(string Action, string Network, IReadOnlyLis
     public string ObjectType { get; init; } = "url";
 
     public IReadOnlyList<long> CpCodes { get; init; } = [];
+
+    /// <summary>When the fake accepted it, by the fake's clock.</summary>
+    public DateTimeOffset AcceptedAt { get; init; }
 }

@@ -41,6 +41,15 @@ public sealed class AkamaiOptions
     /// <summary>The least wait after a 429; Akamai documents "wait five seconds, then retry once there are enough tokens".</summary>
     public TimeSpan DefaultThrottleDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The account's rate limits, shared by every node (<c>Purge:Akamai:Budget</c>): by default Akamai's documented
+    /// buckets, 100 requests refilled at 50 a second and 10,000 URLs refilled at 200 a second.
+    /// </summary>
+    public Budget.RateBudgetOptions Budget { get; set; } = Purge.Budget.RateBudgetOptions.Akamai();
+
+    /// <summary>Whose budget the calls spend: the API client's host names the account.</summary>
+    public string BudgetAccount => "akamai:" + Host?.Trim().ToLowerInvariant();
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 
     /// <summary>The URI requests are sent to.</summary>
@@ -50,7 +59,7 @@ public sealed class AkamaiOptions
 
     public override string ToString() =>
         $"AkamaiOptions {{ Host = {Host}, Network = {Network}, Action = {Action}, BaseUri = {BaseUri}, ClientToken = {Mask(ClientToken)}, "
-        + $"AccessToken = {Mask(AccessToken)}, ClientSecret = {Mask(ClientSecret)}, MaxBodyBytes = {MaxBodyBytes}, Timeout = {Timeout} }}";
+        + $"AccessToken = {Mask(AccessToken)}, ClientSecret = {Mask(ClientSecret)}, MaxBodyBytes = {MaxBodyBytes}, Timeout = {Timeout}, Budget = {Budget} }}";
 
     private static string Mask(string? secret) => string.IsNullOrEmpty(secret) ? "(not set)" : "***";
 }

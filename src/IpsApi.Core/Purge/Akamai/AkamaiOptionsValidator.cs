@@ -62,6 +62,7 @@ internal sealed class AkamaiOptionsValidator : IValidateOptions<AkamaiOptions>
             errors.Add($"{Prefix}DefaultThrottleDelay must be more than zero and at most 00:10:00.");
         }
 
+        errors.AddRange(options.Budget.Errors(Prefix + nameof(AkamaiOptions.Budget)));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using IpsApi.Core.Companies;
+using IpsApi.Core.Purge.Budget;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,9 @@ namespace IpsApi.Core.Purge.Akamai;
 /// <c>{"objects":[…]}</c>, EdgeGrid-signed. A URL list whose body would pass
 /// <see cref="AkamaiOptions.MaxBodyBytes"/> goes out as several requests, one after another; the
 /// first part that is not accepted decides the outcome (a purge is idempotent, so the queue
-/// simply sends the whole batch again). A company's whole cache is purged by its CP codes:
+/// simply sends the whole batch again). Each request first takes its tokens from the account's rate budget
+/// (<see cref="AkamaiOptions.Budget"/>, shared by every node), so no part holds more URLs than the URL bucket;
+/// a 429 empties the budget until Akamai's delay has passed. A company's whole cache is purged by its CP codes:
 /// <c>POST /ccu/v3/{invalidate|delete}/cpcode/{network}</c> with <c>{"objects":[123,456]}</c>.
 /// </summary>
 public sealed partial class AkamaiPurgeProvider : IPurgeProvider
@@ -35,6 +38,7 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
     private readonly AkamaiOptions settings;
     private readonly TimeProvider timeProvider;
     private readonly AkamaiPurgeState state;
+    private readonly RateBudget budget;
     private readonly ILogger<AkamaiPurgeProvider> logger;
 
     public AkamaiPurgeProvider(
@@ -42,12 +46,14 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
         IOptions<AkamaiOptions> options,
         TimeProvider timeProvider,
         AkamaiPurgeState state,
+        RateBudget budget,
         ILogger<AkamaiPurgeProvider> logger)
     {
         this.httpClient = httpClient;
         settings = options.Value;
         this.timeProvider = timeProvider;
         this.state = state;
+        this.budget = budget;
         this.logger = logger;
     }
 
@@ -155,16 +161,20 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
         return (encoded, unfit);
     }
 
-    /// <summary>Consecutive runs of URLs whose serialized body stays within <see cref="AkamaiOptions.MaxBodyBytes"/>.</summary>
+    /// <summary>
+    /// Consecutive runs of URLs whose serialized body stays within <see cref="AkamaiOptions.MaxBodyBytes"/> and
+    /// whose count within the URL bucket's capacity (Akamai refuses a request its bucket could never hold).
+    /// </summary>
     private List<(int Start, int Count)> Split(JsonEncodedText[] encoded)
     {
         var parts = new List<(int Start, int Count)>();
+        var maxUrls = settings.Budget.Urls is { IsOn: true } urls ? (int)Math.Min(int.MaxValue, Math.Floor(urls.Capacity)) : int.MaxValue;
         var start = 0;
         var size = Overhead;
         for (var i = 0; i < encoded.Length; i++)
         {
             var cost = Cost(encoded[i]) + (i == start ? 0 : 1); // a comma before every URL but the first
-            if (i > start && size + cost > settings.MaxBodyBytes)
+            if (i > start && (size + cost > settings.MaxBodyBytes || i - start >= maxUrls))
             {
                 parts.Add((start, i - start));
                 start = i;
@@ -208,6 +218,13 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
     /// </summary>
     private async Task<PartAnswer> SendAsync(string objectType, string[] urls, int objectCount, byte[] body, CancellationToken cancellationToken)
     {
+        if (await budget.TakeAsync(settings.BudgetAccount, settings.Budget, objectCount, cancellationToken).ConfigureAwait(false) is { } later)
+        {
+            return PartAnswer.Failed(PurgeOutcome.Throttled(
+                later,
+                $"the rate budget of {settings.BudgetAccount} ({settings.Budget}) has no tokens for {objectCount} object(s) within {settings.Budget.MaxWait.TotalSeconds:0.###} s"));
+        }
+
         var uri = new Uri(settings.EffectiveBaseUri, $"/ccu/v3/{Uri.EscapeDataString(Action)}/{objectType}/{Uri.EscapeDataString(Network)}");
         using var request = new HttpRequestMessage(HttpMethod.Post, uri);
         request.Content = new ByteArrayContent(body);
@@ -230,7 +247,15 @@ public sealed partial class AkamaiPurgeProvider : IPurgeProvider
         {
             using var response = await httpClient.SendAsync(request, timeout.Token).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            return Classify(urls, objectCount, (int)response.StatusCode, response.Headers, Answer.Read(text));
+            var answer = Classify(urls, objectCount, (int)response.StatusCode, response.Headers, Answer.Read(text));
+            if (answer.Failure is { Kind: PurgeOutcomeKind.Throttled, RetryAfter: { } retryAfter })
+            {
+                // Someone else spent the account's tokens too (another client, a budget set above Akamai's):
+                // no node calls again before Akamai's delay has passed.
+                await budget.ThrottledAsync(settings.BudgetAccount, settings.Budget, retryAfter, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return answer;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

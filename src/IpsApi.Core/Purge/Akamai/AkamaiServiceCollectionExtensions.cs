@@ -19,6 +19,7 @@ public static class AkamaiServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AkamaiOptions>, AkamaiOptionsValidator>());
         services.TryAddSingleton<AkamaiPurgeState>();
+        services.TryAddSingleton<Budget.RateBudget>();
         services.AddHttpClient<AkamaiPurgeProvider>((provider, client) =>
                 client.Timeout = provider.GetRequiredService<IOptions<AkamaiOptions>>().Value.Timeout)
             .RedactLoggedHeaders(["Authorization"]);

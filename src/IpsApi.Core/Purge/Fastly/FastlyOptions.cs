@@ -26,8 +26,14 @@ public sealed class FastlyOptions
     /// <summary>How long one call may take before it counts as a transient failure.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The account's rate limits, shared by every node (<c>Purge:Fastly:Budget</c>); none by default.</summary>
+    public Budget.RateBudgetOptions Budget { get; set; } = new();
+
+    /// <summary>Whose budget the calls spend.</summary>
+    public const string BudgetAccount = "fastly";
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiToken);
 
     public override string ToString() =>
-        $"FastlyOptions {{ BaseUri = {BaseUri}, ApiToken = {(IsConfigured ? "***" : "(not set)")}, ServiceId = {ServiceId ?? "(not set)"}, SoftPurge = {SoftPurge}, Concurrency = {Concurrency}, Timeout = {Timeout} }}";
+        $"FastlyOptions {{ BaseUri = {BaseUri}, ApiToken = {(IsConfigured ? "***" : "(not set)")}, ServiceId = {ServiceId ?? "(not set)"}, SoftPurge = {SoftPurge}, Concurrency = {Concurrency}, Timeout = {Timeout}, Budget = {Budget} }}";
 }

@@ -35,6 +35,7 @@ internal sealed class FastlyOptionsValidator : IValidateOptions<FastlyOptions>
             errors.Add($"{Prefix}Timeout must be more than zero and at most 00:05:00.");
         }
 
+        errors.AddRange(options.Budget.Errors(Prefix + nameof(FastlyOptions.Budget)));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

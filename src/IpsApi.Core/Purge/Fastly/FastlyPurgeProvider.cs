@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using IpsApi.Core.Companies;
+using IpsApi.Core.Purge.Budget;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,13 +26,15 @@ public sealed partial class FastlyPurgeProvider : IPurgeProvider
     private readonly HttpClient httpClient;
     private readonly FastlyOptions settings;
     private readonly TimeProvider timeProvider;
+    private readonly RateBudget budget;
     private readonly ILogger<FastlyPurgeProvider> logger;
 
-    public FastlyPurgeProvider(HttpClient httpClient, IOptions<FastlyOptions> options, TimeProvider timeProvider, ILogger<FastlyPurgeProvider> logger)
+    public FastlyPurgeProvider(HttpClient httpClient, IOptions<FastlyOptions> options, TimeProvider timeProvider, RateBudget budget, ILogger<FastlyPurgeProvider> logger)
     {
         this.httpClient = httpClient;
         settings = options.Value;
         this.timeProvider = timeProvider;
+        this.budget = budget;
         this.logger = logger;
     }
 
@@ -169,8 +172,17 @@ public sealed partial class FastlyPurgeProvider : IPurgeProvider
     }
 
     /// <summary>One purge call; its result names <paramref name="url"/> (the URL, or a whole-cache subject).</summary>
+    /// <summary>One call, after taking its tokens from the account's rate budget (one request, one object; none when off).</summary>
     private async Task<UrlResult> SendAsync(string url, Uri requestUri, bool soft, CancellationToken cancellationToken)
     {
+        if (await budget.TakeAsync(FastlyOptions.BudgetAccount, settings.Budget, 1, cancellationToken).ConfigureAwait(false) is { } later)
+        {
+            return new UrlResult(url, PurgeOutcomeKind.Throttled, 429, $"the rate budget of {FastlyOptions.BudgetAccount} ({settings.Budget}) has no tokens within {settings.Budget.MaxWait.TotalSeconds:0.###} s")
+            {
+                RetryAfter = later,
+            };
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, requestUri);
         request.Headers.TryAddWithoutValidation("Fastly-Key", settings.ApiToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -185,7 +197,14 @@ public sealed partial class FastlyPurgeProvider : IPurgeProvider
         {
             using var response = await httpClient.SendAsync(request, timeout.Token).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            return Classify(url, (int)response.StatusCode, response.Headers, Answer.Read(text));
+            var result = Classify(url, (int)response.StatusCode, response.Headers, Answer.Read(text));
+            if (result is { Kind: PurgeOutcomeKind.Throttled, RetryAfter: { } retryAfter })
+            {
+                // The account's limit is lower than the budget, or shared with another client: no node calls again before Fastly's delay.
+                await budget.ThrottledAsync(FastlyOptions.BudgetAccount, settings.Budget, retryAfter, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return result;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -18,6 +18,7 @@ public static class FastlyServiceCollectionExtensions
             .BindSettings(FastlyOptions.Section)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FastlyOptions>, FastlyOptionsValidator>());
+        services.TryAddSingleton<Budget.RateBudget>();
         services.AddHttpClient<FastlyPurgeProvider>((provider, client) =>
                 client.Timeout = provider.GetRequiredService<IOptions<FastlyOptions>>().Value.Timeout)
             .RedactLoggedHeaders(["Fastly-Key"]);

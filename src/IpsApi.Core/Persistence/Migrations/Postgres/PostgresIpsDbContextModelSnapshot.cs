@@ -561,6 +561,34 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("IpsApi.Core.Purge.Budget.RateBucket", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<double>("Capacity")
+                        .HasColumnType("double precision")
+                        .HasColumnName("capacity");
+
+                    b.Property<double>("RefillPerSecond")
+                        .HasColumnType("double precision")
+                        .HasColumnName("refill_per_second");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("double precision")
+                        .HasColumnName("tokens");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at_us");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("rate_buckets", (string)null);
+                });
+
             modelBuilder.Entity("IpsApi.Core.Users.Throttling.AuthFailure", b =>
                 {
                     b.Property<string>("Kind")

@@ -532,6 +532,34 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("IpsApi.Core.Purge.Budget.RateBucket", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<double>("Capacity")
+                        .HasColumnType("REAL")
+                        .HasColumnName("capacity");
+
+                    b.Property<double>("RefillPerSecond")
+                        .HasColumnType("REAL")
+                        .HasColumnName("refill_per_second");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("REAL")
+                        .HasColumnName("tokens");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at_us");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("rate_buckets", (string)null);
+                });
+
             modelBuilder.Entity("IpsApi.Core.Users.Throttling.AuthFailure", b =>
                 {
                     b.Property<string>("Kind")
