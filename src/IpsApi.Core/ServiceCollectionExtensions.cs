@@ -5,6 +5,7 @@ using IpsApi.Core.Jobs;
 using IpsApi.Core.Mail;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
+using IpsApi.Core.Retention;
 using IpsApi.Core.Usage;
 using IpsApi.Core.Users;
 using IpsApi.Core.Users.Throttling;
@@ -15,7 +16,7 @@ namespace IpsApi.Core;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue, confirmation mail and completion callbacks.</summary>
+    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue, confirmation mail, completion callbacks and retention.</summary>
     public static IServiceCollection AddIpsCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddIpsPersistence(configuration);
@@ -23,6 +24,7 @@ public static class ServiceCollectionExtensions
         services.AddIpsJobs();
         services.AddIpsMail();
         services.AddIpsCallbacks();
+        services.AddIpsRetention();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();
