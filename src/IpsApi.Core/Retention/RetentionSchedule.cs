@@ -25,7 +25,7 @@ public sealed class RetentionSchedule(IpsDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// At a node's start and now and then after: a run due at <paramref name="dueAt"/> when none is waiting or
+    /// Now and then, on every node: a run due at <paramref name="dueAt"/> when none is waiting or
     /// running, which restarts the chain of runs if a run ended without scheduling the next (the store was down).
     /// </summary>
     public async Task<bool> EnsureScheduledAsync(DateTimeOffset dueAt, CancellationToken cancellationToken)

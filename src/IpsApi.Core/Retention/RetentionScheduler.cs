@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 namespace IpsApi.Core.Retention;
 
 /// <summary>
-/// In a process that runs workers: makes sure a retention run is scheduled, at start and every
-/// <see cref="RetentionOptions.Interval"/>. A first run is due one interval after it is scheduled, so that a
-/// store's first start is not slowed by it.
+/// In a process that runs workers: every <see cref="RetentionOptions.Interval"/> (the first time one interval after
+/// start, so that short-lived processes and a store's first start are left alone), schedules a retention run due at
+/// once unless one is waiting or running. Runs then schedule their successors; this restarts the chain should a run
+/// end without scheduling one (the store was down).
 /// </summary>
 public sealed partial class RetentionScheduler(
     IServiceScopeFactory scopes,
@@ -24,8 +25,9 @@ public sealed partial class RetentionScheduler(
         {
             try
             {
+                await Task.Delay(settings.Interval, clock, stoppingToken);
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<RetentionSchedule>().EnsureScheduledAsync(clock.GetUtcNow() + settings.Interval, stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<RetentionSchedule>().EnsureScheduledAsync(clock.GetUtcNow(), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -34,15 +36,6 @@ public sealed partial class RetentionScheduler(
             catch (Exception e)
             {
                 LogNotScheduled(logger, e);
-            }
-
-            try
-            {
-                await Task.Delay(settings.Interval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
             }
         }
     }

@@ -1,4 +1,5 @@
 using IpsApi.Core;
+using IpsApi.Core.Audit;
 using IpsApi.Core.Jobs;
 using IpsApi.Core.Retention;
 using IpsApi.Tests.Support;
@@ -107,6 +108,31 @@ public sealed class RetentionTests
         Assert.Equal(0, (await SweepAsync(store)).Requests);
     }
 
+    [Theory]
+    [InlineData("Postgres")]
+    [InlineData("Sqlite")]
+    public async Task AuditList_ShowsAnAuditWhoseRequestIsGone_WithItsHandle_NewestFirst_AndFilters(string provider)
+    {
+        await using var store = await RetentionStore.StartAsync(provider);
+        var company = await store.AddCompanyAsync();
+        var other = await store.AddCompanyAsync();
+        var gone = await store.AddRequestAsync(company, 91 * Day);
+        var kept = await store.AddRequestAsync(company, 10 * Day);
+        await store.AddRequestAsync(other, 5 * Day);
+        await SweepAsync(store);
+
+        Task<IReadOnlyList<AuditEntry>> ListAsync(AuditFilter filter) => store.WithAsync<AuditReader, IReadOnlyList<AuditEntry>>(r => r.ListAsync(filter, CancellationToken.None));
+        var mine = await ListAsync(new AuditFilter(CompanyId: company.Id));
+        var since = await ListAsync(new AuditFilter(Since: store.Clock.GetUtcNow() - (10 * Day)));
+        var all = await ListAsync(new AuditFilter(UserEmail: "SOMEONE@example.test", Limit: 2));
+
+        Assert.Equal([(kept.Handle, true), (gone.Handle, false)], mine.Select(e => (e.Handle, e.RequestKept)));
+        Assert.All(mine, e => Assert.Equal((company.Handle, 1, "someone@example.test", "retention-test"), (e.Company, e.UrlCount, e.User, e.AppName)));
+        Assert.Equal(2, since.Count);
+        Assert.Equal(other.Handle, since[0].Company);
+        Assert.Equal(2, all.Count);
+    }
+
     [Fact]
     public async Task RetentionJob_RunsOnTheQueue_AndSchedulesItsNextRun_OneWaitingAtATime()
     {
@@ -115,7 +141,7 @@ public sealed class RetentionTests
         var old = await store.AddRequestAsync(company, 91 * Day);
         var interval = TimeSpan.FromHours(1);
 
-        // Two nodes start at once: one run is scheduled, an interval from now.
+        // Two nodes schedule a run at once: one is stored, an interval from now.
         Assert.True(await store.WithAsync<RetentionSchedule, bool>(s => s.EnsureScheduledAsync(store.Clock.GetUtcNow() + interval, CancellationToken.None)));
         Assert.False(await store.WithAsync<RetentionSchedule, bool>(s => s.EnsureScheduledAsync(store.Clock.GetUtcNow() + interval, CancellationToken.None)));
         Assert.False(await store.WithAsync<RetentionSchedule, bool>(s => s.ScheduleNextAsync(store.Clock.GetUtcNow(), CancellationToken.None)));
