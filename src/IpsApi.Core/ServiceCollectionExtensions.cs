@@ -47,6 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ApiKeys.ApiKeyVerifier>();
         services.AddScoped<InvalidationLog.InvalidationLogReader>();
         services.AddScoped<InvalidationLog.CompanyInvalidationLog>();
+        services.AddScoped<Audit.AuditReader>();
         services.AddScoped<UsageRules>();
         services.AddScoped<DatabaseMigrator>();
         services.AddOptions<InvalidationOptions>()

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace IpsApi.Server.Cli;
 
 /// <summary>
-/// <c>ipsapi [serve|worker|migrate|company|user|invalidation|apikey] …</c>. Bad arguments exit 2 with one line on standard
+/// <c>ipsapi [serve|worker|migrate|company|user|invalidation|apikey|audit] …</c>. Bad arguments exit 2 with one line on standard
 /// error; a failure the user can fix exits 1 with one line.
 /// </summary>
 public static class IpsApiCli
@@ -20,6 +20,7 @@ public static class IpsApiCli
             InvalidationCommand.Create(),
             TemplateCommand.Create(),
             ApiKeyCommand.Create(),
+            AuditCommand.Create(),
         };
 
         if (args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version")))
