@@ -9,8 +9,10 @@ vcl 4.1;
 #                       X-Ban-Url: ^/is/image/Root/shoe(\?|$). The expression reads only obj.*
 #                       (x-url, x-host stored at fetch), so the ban lurker can clear it in the background.
 #
-# Only the addresses in acl purgers may purge or ban; anyone else gets 403. Set the backend to
-# your image server.
+# Only the addresses in acl purgers may purge or ban; anyone else gets 403. A purge answers
+# 200 Purged, which is what IpsApi's workers count as done. Set the backend to your image server,
+# and the ACL to the addresses your IpsApi nodes purge from: 172.28.0.0/24 is the "purge" network of
+# docker-compose.yml, which only the ipsapi and worker containers (and Varnish) join.
 
 backend default {
     .host = "127.0.0.1";
@@ -20,6 +22,7 @@ backend default {
 acl purgers {
     "127.0.0.1";
     "::1";
+    "172.28.0.0"/24;
 }
 
 sub vcl_recv {
@@ -40,6 +43,11 @@ sub vcl_recv {
         ban("obj.http.x-host == " + req.http.host + " && obj.http.x-url ~ " + req.http.X-Ban-Url);
         return (synth(200, "Banned"));
     }
+}
+
+sub vcl_purge {
+    # Varnish's own answer too; said here because IpsApi reads it.
+    return (synth(200, "Purged"));
 }
 
 sub vcl_backend_response {

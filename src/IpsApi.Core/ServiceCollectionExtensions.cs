@@ -6,6 +6,7 @@ using IpsApi.Core.Jobs;
 using IpsApi.Core.Mail;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
+using IpsApi.Core.Retention;
 using IpsApi.Core.Usage;
 using IpsApi.Core.Users;
 using IpsApi.Core.Users.Throttling;
@@ -16,7 +17,7 @@ namespace IpsApi.Core;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue, confirmation mail, completion callbacks and the checks of <c>ipsapi check</c>.</summary>
+    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue, confirmation mail, completion callbacks, retention and the checks of <c>ipsapi check</c>.</summary>
     public static IServiceCollection AddIpsCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddIpsPersistence(configuration);
@@ -25,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.AddIpsMail();
         services.AddIpsCallbacks();
         services.AddIpsDiagnostics();
+        services.AddIpsRetention();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();
@@ -47,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ApiKeys.ApiKeyVerifier>();
         services.AddScoped<InvalidationLog.InvalidationLogReader>();
         services.AddScoped<InvalidationLog.CompanyInvalidationLog>();
+        services.AddScoped<Audit.AuditReader>();
         services.AddScoped<UsageRules>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<QueueView.QueueInspector>();

@@ -272,6 +272,8 @@ public sealed partial class InvalidationService(
     private static AuditRecord Audited(AuditRecord audit, InvalidationRequest request)
     {
         audit.Request = request;
+        audit.CompanyId = request.CompanyId;
+        audit.UrlCount = request.UrlCount;
         return audit;
     }
 
@@ -376,6 +378,8 @@ public sealed partial class InvalidationService(
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.OpenBatches, r => r.OpenBatches + batches), cancellationToken);
         var retry = Audit(caller, AuditActions.Retry, $"{batches} failed batch(es), {urls} URL(s)", now);
         retry.RequestId = requestId;
+        retry.CompanyId = companyId;
+        retry.UrlCount = request.UrlCount;
         db.AuditRecords.Add(retry);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -8,4 +8,10 @@ public static class FollowUpKinds
 
     /// <summary>The company's completion callback: one per request, once its last batch has settled.</summary>
     public const string Callback = "callback";
+
+    /// <summary>
+    /// Not a follow-up of one request but the store's upkeep: deletes what is older than <c>Retention:Days</c>, then
+    /// schedules its next run. One run waits at a time, so one node at a time does it.
+    /// </summary>
+    public const string Retention = "retention";
 }

@@ -119,8 +119,13 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             audit.Property(a => a.AppName).HasMaxLength(200);
             audit.Property(a => a.AppVersion).HasMaxLength(100);
             audit.Property(a => a.ClientAddress).HasMaxLength(64);
-            audit.HasOne(a => a.Request).WithMany().HasForeignKey(a => a.RequestId).OnDelete(DeleteBehavior.Cascade);
+            audit.Property(a => a.Handle).HasMaxLength(80);
+            // The audit outlives its request (Retention:AuditDays ≥ Retention:Days): deleting the request only unlinks it.
+            audit.HasOne(a => a.Request).WithMany().HasForeignKey(a => a.RequestId).OnDelete(DeleteBehavior.SetNull);
             audit.HasIndex(a => a.RequestId);
+            // ipsapi audit list reads newest first, by company or not; retention deletes by age.
+            audit.HasIndex(a => a.At);
+            audit.HasIndex(a => new { a.CompanyId, a.At });
         });
 
         modelBuilder.Entity<Jobs.Job>(job =>
@@ -131,6 +136,10 @@ public abstract class IpsDbContext(DbContextOptions options) : DbContext(options
             job.HasIndex(j => new { j.Status, j.NextAttemptAt });
             job.HasIndex(j => j.RequestId);
             job.HasOne<InvalidationRequest>().WithMany().HasForeignKey(j => j.RequestId).OnDelete(DeleteBehavior.Cascade);
+            job.HasIndex(j => j.CompletedAt);
+            // At most one retention run waits to be claimed, however many nodes schedule one at once.
+            job.HasIndex(j => j.Kind).IsUnique().HasDatabaseName("ix_jobs_one_waiting_retention")
+                .HasFilter($"kind = '{Core.Jobs.FollowUpKinds.Retention}' AND status = '{Core.Jobs.JobStatus.Pending}' AND lease_token IS NULL");
         });
 
         modelBuilder.Entity<StoreProbe>(probe =>

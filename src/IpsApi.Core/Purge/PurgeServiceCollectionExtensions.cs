@@ -62,6 +62,7 @@ public static class PurgeServiceCollectionExtensions
         {
             services.AddHostedService<PurgeWorkerService>();
             services.AddHostedService<Jobs.JobWorkerService>();
+            services.AddHostedService<Retention.RetentionScheduler>();
             if (settings.Provider == DatabaseProvider.Postgres)
             {
                 services.AddHostedService<PostgresQueueListener>();

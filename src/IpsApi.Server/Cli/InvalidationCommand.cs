@@ -240,7 +240,7 @@ internal static class InvalidationCommand
 
     internal static string Local(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset Since(string value) =>
+    internal static DateTimeOffset Since(string value) =>
         DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var parsed)
             ? new DateTimeOffset(parsed)
             : throw new CliException($"--since '{value}' is not a date or time such as 2026-12-01 or 2026-12-01T14:00");
@@ -274,7 +274,7 @@ internal static class InvalidationCommand
             .Where(line => line.Length > 0 && !line.StartsWith('#'));
     }
 
-    private static void Table(string[] header, IEnumerable<string[]> rows)
+    internal static void Table(string[] header, IEnumerable<string[]> rows)
     {
         var all = new List<string[]> { header };
         all.AddRange(rows);

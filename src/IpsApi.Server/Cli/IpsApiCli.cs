@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace IpsApi.Server.Cli;
 
 /// <summary>
-/// <c>ipsapi [serve|worker|migrate|company|user|invalidation|template|apikey|check|queue] …</c>. Bad arguments exit 2 with one line on standard
+/// <c>ipsapi [serve|worker|migrate|company|user|invalidation|template|apikey|check|queue|audit] …</c>. Bad arguments exit 2 with one line on standard
 /// error; a failure the user can fix exits 1 with one line.
 /// </summary>
 public static class IpsApiCli
@@ -22,6 +22,7 @@ public static class IpsApiCli
             ApiKeyCommand.Create(),
             CheckCommand.Create(),
             QueueCommand.Create(),
+            AuditCommand.Create(),
         };
 
         if (args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version")))

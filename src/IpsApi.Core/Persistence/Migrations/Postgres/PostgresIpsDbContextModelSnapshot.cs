@@ -251,14 +251,27 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("client_address");
 
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("company_id");
+
                     b.Property<string>("Detail")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("detail");
 
-                    b.Property<long>("RequestId")
+                    b.Property<string>("Handle")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("handle");
+
+                    b.Property<long?>("RequestId")
                         .HasColumnType("bigint")
                         .HasColumnName("request_id");
+
+                    b.Property<int>("UrlCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("url_count");
 
                     b.Property<string>("UserEmail")
                         .IsRequired()
@@ -272,7 +285,11 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
                     b.HasIndex("RequestId");
+
+                    b.HasIndex("CompanyId", "At");
 
                     b.ToTable("audit_records", (string)null);
                 });
@@ -532,6 +549,13 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CompletedAt");
+
+                    b.HasIndex("Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_jobs_one_waiting_retention")
+                        .HasFilter("kind = 'retention' AND status = 'Pending' AND lease_token IS NULL");
+
                     b.HasIndex("RequestId");
 
                     b.HasIndex("Status", "NextAttemptAt");
@@ -731,8 +755,7 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                     b.HasOne("IpsApi.Core.Invalidation.InvalidationRequest", "Request")
                         .WithMany()
                         .HasForeignKey("RequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Request");
                 });

@@ -228,14 +228,27 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("client_address");
 
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("company_id");
+
                     b.Property<string>("Detail")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("detail");
 
-                    b.Property<long>("RequestId")
+                    b.Property<string>("Handle")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handle");
+
+                    b.Property<long?>("RequestId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("request_id");
+
+                    b.Property<int>("UrlCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("url_count");
 
                     b.Property<string>("UserEmail")
                         .IsRequired()
@@ -249,7 +262,11 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At");
+
                     b.HasIndex("RequestId");
+
+                    b.HasIndex("CompanyId", "At");
 
                     b.ToTable("audit_records", (string)null);
                 });
@@ -503,6 +520,13 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CompletedAt");
+
+                    b.HasIndex("Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_jobs_one_waiting_retention")
+                        .HasFilter("kind = 'retention' AND status = 'Pending' AND lease_token IS NULL");
+
                     b.HasIndex("RequestId");
 
                     b.HasIndex("Status", "NextAttemptAt");
@@ -698,8 +722,7 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                     b.HasOne("IpsApi.Core.Invalidation.InvalidationRequest", "Request")
                         .WithMany()
                         .HasForeignKey("RequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Request");
                 });
