@@ -3,6 +3,7 @@ using IpsApi.Core.Companies;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Jobs;
 using IpsApi.Core.Mail;
+using IpsApi.Core.Metrics;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Usage;
@@ -23,6 +24,7 @@ public static class ServiceCollectionExtensions
         services.AddIpsJobs();
         services.AddIpsMail();
         services.AddIpsCallbacks();
+        services.AddIpsMetrics();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();
