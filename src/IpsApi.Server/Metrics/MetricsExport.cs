@@ -10,7 +10,7 @@ namespace IpsApi.Server.Metrics;
 /// Exports the meter <c>IpsApi</c>, with ASP.NET Core's, Kestrel's, HttpClient's and the runtime's, in Prometheus text
 /// format at <c>GET /metrics</c> (see <see cref="MetricsAccess"/> for who gets an answer). <c>ipsapi serve</c> answers on
 /// its own port or on <c>Metrics:Urls</c>; <c>ipsapi worker</c>, which has no HTTP server, answers only on
-/// <c>Metrics:Urls</c> (its first address).
+/// <c>Metrics:Urls</c>.
 /// </summary>
 public static class MetricsExport
 {
@@ -42,26 +42,18 @@ public static class MetricsExport
         return builder;
     }
 
-    /// <summary>For <c>worker</c>: with <c>Metrics:Urls</c> set, the same meters on a plain listener at its first address.</summary>
+    /// <summary>For <c>worker</c>: with <c>Metrics:Urls</c> set, the same meters on a listener of its own there (<see cref="WorkerMetricsListener"/>).</summary>
     public static HostApplicationBuilder AddIpsMetricsExport(this HostApplicationBuilder builder)
     {
-        var options = new MetricsOptions { Urls = builder.Configuration["Metrics:Urls"] };
-        if (!ConfigurationBinding.Value(builder.Configuration, "Metrics:Enabled", true) || options.ListenUrls.Count == 0
-            || !Uri.TryCreate(Wildcard(options.ListenUrls[0]), UriKind.Absolute, out var address))
+        var urls = new MetricsOptions { Urls = builder.Configuration["Metrics:Urls"] }.ListenUrls;
+        if (!ConfigurationBinding.Value(builder.Configuration, "Metrics:Enabled", true) || urls.Count == 0)
         {
             return builder;
         }
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => Instruments(metrics)
-            .AddPrometheusHttpListener(listener =>
-            {
-                listener.Host = address.Host is "0.0.0.0" or "[::]" ? "*" : address.Host;
-                listener.Port = address.Port;
-                listener.ScrapeEndpointPath = Path;
-                listener.ScrapeResponseCacheDurationMilliseconds = 0;
-            }));
-        // The listener starts with the meter provider, which the host builds when it starts; the gauges join it then.
-        builder.Services.AddHostedService<QueueGaugesStart>();
+            .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
+        builder.Services.AddHostedService<WorkerMetricsListener>();
         return builder;
     }
 
@@ -100,19 +92,4 @@ public static class MetricsExport
         .AddMeter(IpsMetrics.MeterName)
         .AddHttpClientInstrumentation()
         .AddRuntimeInstrumentation();
-
-    private static string Wildcard(string url) =>
-        url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
-
-    /// <summary>Creates the queue gauges in a worker process, where no pipeline is built to do it.</summary>
-    private sealed class QueueGaugesStart(QueueGauges gauges) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            GC.KeepAlive(gauges);
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

@@ -8,7 +8,8 @@ namespace IpsApi.Tests.Metrics;
 
 /// <summary>
 /// Who gets <c>/metrics</c>: on the server's own port loopback callers only (404 for anyone else), on <c>Metrics:Urls</c>
-/// only there (and nothing else there), with <c>Metrics:User</c>/<c>Metrics:Password</c> only callers presenting them (401).
+/// only there (and nothing else there), with <c>Metrics:User</c>/<c>Metrics:Password</c> only callers presenting them (401);
+/// the worker on <c>Metrics:Urls</c> alike.
 /// </summary>
 public sealed class MetricsAccessTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
 {
@@ -69,6 +70,37 @@ public sealed class MetricsAccessTests(PostgresDatabaseFixture database) : IClas
     }
 
     [Fact]
+    public async Task Worker_ServesMetricsOnMetricsUrls_WithTheBasicRule_AndNothingElseThere()
+    {
+        var port = IpsApiProcess.FreePort();
+        await using var worker = await IpsApiServer.StartAsync(database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Metrics:Urls"] = $"http://127.0.0.1:{port}",
+            ["Metrics:User"] = "prometheus",
+            ["Metrics:Password"] = "s3cret-scrape",
+        }, "worker", "--workers", "1");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        // The listener starts with the host's other services, just after the workers announce themselves.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!await AnswersAsync(http))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"nothing listens on {port}; output:\n{worker.Output}");
+            await Task.Delay(50);
+        }
+
+        using var none = await GetAsync(http, "/metrics");
+        using var right = await GetAsync(http, "/metrics", Basic("prometheus", "s3cret-scrape"));
+        using var other = await GetAsync(http, "/healthz", Basic("prometheus", "s3cret-scrape"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        var text = await right.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE ipsapi_queue_jobs gauge", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_gc_collections_total counter", text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+
+    [Fact]
     public async Task Disabled_Answers404()
     {
         await using var server = await StartAsync(new() { ["Metrics:Enabled"] = "false" });
@@ -91,6 +123,19 @@ public sealed class MetricsAccessTests(PostgresDatabaseFixture database) : IClas
 
     private Task<TestServer> StartAsync(Dictionary<string, string?> settings) =>
         TestServer.StartOnPostgresAsync(database.ConnectionString, settings);
+
+    private static async Task<bool> AnswersAsync(HttpClient http)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri("/", UriKind.Relative));
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
 
     private static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
