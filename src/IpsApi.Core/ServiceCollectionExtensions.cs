@@ -4,6 +4,7 @@ using IpsApi.Core.Diagnostics;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Jobs;
 using IpsApi.Core.Mail;
+using IpsApi.Core.Metrics;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Core.Retention;
@@ -17,7 +18,7 @@ namespace IpsApi.Core;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue, confirmation mail, completion callbacks, retention and the checks of <c>ipsapi check</c>.</summary>
+    /// <summary>Registers the store, credential checks, the invalidation service, the purge queue and providers, the follow-up job queue, confirmation mail, completion callbacks, retention, the checks of <c>ipsapi check</c> and the metrics.</summary>
     public static IServiceCollection AddIpsCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddIpsPersistence(configuration);
@@ -27,6 +28,7 @@ public static class ServiceCollectionExtensions
         services.AddIpsCallbacks();
         services.AddIpsDiagnostics();
         services.AddIpsRetention();
+        services.AddIpsMetrics();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<CompanyCache>();

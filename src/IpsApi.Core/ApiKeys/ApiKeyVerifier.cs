@@ -20,7 +20,8 @@ public sealed partial class ApiKeyVerifier(
     KnownLocks knownLocks,
     TimeProvider clock,
     IOptions<LoginThrottleOptions> options,
-    ILogger<ApiKeyVerifier> logger)
+    ILogger<ApiKeyVerifier> logger,
+    Metrics.IpsMetrics metrics)
 {
     /// <summary>How stale <see cref="ApiKey.LastUsedAt"/> may get: it is written at most this often per key.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -37,6 +38,7 @@ public sealed partial class ApiKeyVerifier(
         if (knownLocks.Find(keys) is { } locked)
         {
             LogRefusedLocked(logger, prefix, keys.Address, locked.WindowEndsAt);
+            metrics.AuthFailure(Metrics.AuthFailureReasons.Locked);
             return null;
         }
 
@@ -49,6 +51,7 @@ public sealed partial class ApiKeyVerifier(
         {
             knownLocks.Remember(stored);
             LogRefusedLocked(logger, prefix, keys.Address, stored.WindowEndsAt);
+            metrics.AuthFailure(Metrics.AuthFailureReasons.Locked);
             return null;
         }
 
@@ -61,6 +64,7 @@ public sealed partial class ApiKeyVerifier(
         if (!matches)
         {
             LogInvalidKey(logger, prefix, keys.Address);
+            metrics.AuthFailure(Metrics.AuthFailureReasons.InvalidApiKey);
             var counted = await throttle.CountAsync(keys, now, cancellationToken);
             foreach (var reached in LoginThrottle.Reached(counted, options.Value))
             {

@@ -56,7 +56,7 @@ public sealed partial class CallbackJobHandler(
         var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == job.CompanyId, cancellationToken);
         if (company?.CallbackUrl is not { } url)
         {
-            return JobOutcome.Done("skipped: the company has no callback URL any more");
+            return JobOutcome.Skip("the company has no callback URL any more");
         }
 
         if (string.IsNullOrEmpty(company.CallbackSecret) || !Uri.TryCreate(url, UriKind.Absolute, out var target))

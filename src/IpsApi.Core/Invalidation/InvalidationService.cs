@@ -24,7 +24,8 @@ public sealed partial class InvalidationService(
     TimeProvider clock,
     ILogger<InvalidationService> logger,
     PurgeRouting routing,
-    IEnumerable<IPurgeProvider> providers)
+    IEnumerable<IPurgeProvider> providers,
+    Metrics.IpsMetrics metrics)
 {
     private readonly InvalidationOptions options = options.Value;
 
@@ -39,7 +40,35 @@ public sealed partial class InvalidationService(
     /// <see cref="AcceptAsync(Caller, InvalidationCommand, CancellationToken)"/>, storing <paramref name="delivery"/> (a webhook
     /// delivery, pointed at the new request) in the same transaction, so that its uniqueness guard refuses the request too.
     /// </summary>
-    internal async Task<InvalidationAccepted> AcceptAsync(Caller caller, InvalidationCommand command, Hooks.HookDelivery? delivery, CancellationToken cancellationToken)
+    internal Task<InvalidationAccepted> AcceptAsync(Caller caller, InvalidationCommand command, Hooks.HookDelivery? delivery, CancellationToken cancellationToken) =>
+        CountedAsync(command.Kind, InvalidationScopes.Urls, delivery is not null, () => StoreNewAsync(caller, command, delivery, cancellationToken));
+
+    /// <summary>
+    /// Counts a request's outcome in <c>ipsapi_invalidations_total</c> (and its URLs once accepted), here where every
+    /// interface's requests pass: SOAP, the JSON API, the console, the command line and the asset-version hook. A
+    /// webhook delivery refused as a replay by the store is the earlier request's, not a new outcome.
+    /// </summary>
+    private async Task<InvalidationAccepted> CountedAsync(string? kind, string scope, bool isDelivery, Func<Task<InvalidationAccepted>> accept)
+    {
+        try
+        {
+            var accepted = await accept();
+            metrics.Invalidation(kind, scope, Metrics.InvalidationOutcomes.Accepted, accepted.UrlCount);
+            return accepted;
+        }
+        catch (IpsFaultException e)
+        {
+            metrics.Invalidation(kind, scope, Metrics.IpsMetrics.OutcomeOf(e.Fault));
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !(isDelivery && e is DbUpdateException))
+        {
+            metrics.Invalidation(kind, scope, Metrics.InvalidationOutcomes.Faulted);
+            throw;
+        }
+    }
+
+    private async Task<InvalidationAccepted> StoreNewAsync(Caller caller, InvalidationCommand command, Hooks.HookDelivery? delivery, CancellationToken cancellationToken)
     {
         var (company, distinct, emailOthers) = await CheckAsync(caller, command, cancellationToken);
         List<string> followUps = command.EmailCcOriginator || emailOthers.Count > 0 ? [Jobs.FollowUpKinds.Mail] : [];
@@ -157,7 +186,10 @@ public sealed partial class InvalidationService(
     /// (the fault names the setting); otherwise stored like any request, with its audit record, as one batch
     /// without URLs that the workers take through the tiers.
     /// </summary>
-    public async Task<InvalidationAccepted> PurgeAllAsync(Caller caller, string? companyHandle, CancellationToken cancellationToken)
+    public Task<InvalidationAccepted> PurgeAllAsync(Caller caller, string? companyHandle, CancellationToken cancellationToken) =>
+        CountedAsync(InvalidationKinds.Manual, InvalidationScopes.All, false, () => StorePurgeAllAsync(caller, companyHandle, cancellationToken));
+
+    private async Task<InvalidationAccepted> StorePurgeAllAsync(Caller caller, string? companyHandle, CancellationToken cancellationToken)
     {
         CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
         var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, companyHandle, cancellationToken);

@@ -29,7 +29,13 @@ public enum JobOutcomeKind
 /// <summary>What an attempt came to: done (with what it did), to be retried (at the earliest after <see cref="RetryAfter"/>), or failed for good.</summary>
 public sealed record JobOutcome(JobOutcomeKind Kind, string Text, TimeSpan? RetryAfter = null)
 {
+    /// <summary>True for a job done by doing nothing, on purpose (mail that is switched off): counted apart from real deliveries.</summary>
+    public bool Skipped { get; private init; }
+
     public static JobOutcome Done(string result) => new(JobOutcomeKind.Done, result);
+
+    /// <summary>Done without doing anything, for <paramref name="reason"/>; recorded as <c>skipped: reason</c>.</summary>
+    public static JobOutcome Skip(string reason) => new(JobOutcomeKind.Done, "skipped: " + reason) { Skipped = true };
 
     public static JobOutcome Retry(string reason, TimeSpan? retryAfter = null) => new(JobOutcomeKind.Retry, reason, retryAfter);
 

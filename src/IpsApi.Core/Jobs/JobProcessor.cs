@@ -17,7 +17,8 @@ public sealed partial class JobProcessor(
     IEnumerable<IJobHandler> handlers,
     TimeProvider clock,
     IOptions<JobOptions> options,
-    ILogger<JobProcessor> logger)
+    ILogger<JobProcessor> logger,
+    Metrics.IpsMetrics metrics)
 {
     private readonly JobOptions options = options.Value;
 
@@ -96,6 +97,10 @@ public sealed partial class JobProcessor(
 
     private async Task RecordAsync(Job job, JobSchedule schedule, JobOutcome outcome)
     {
+        var attempt = job.Attempt + 1;
+        var now = clock.GetUtcNow();
+        var givingUp = attempt >= schedule.MaxAttempts || now - job.CreatedAt >= schedule.GiveUpAfter;
+        metrics.FollowUp(job.Kind, outcome, givingUp);
         switch (outcome.Kind)
         {
             case JobOutcomeKind.Done:
@@ -110,9 +115,7 @@ public sealed partial class JobProcessor(
                 return;
         }
 
-        var attempt = job.Attempt + 1;
-        var now = clock.GetUtcNow();
-        if (attempt >= schedule.MaxAttempts || now - job.CreatedAt >= schedule.GiveUpAfter)
+        if (givingUp)
         {
             await FailAsync(job, attempt, $"gave up after {attempt} attempts: {outcome.Text}");
             return;

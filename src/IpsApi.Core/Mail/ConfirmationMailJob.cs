@@ -39,7 +39,7 @@ public sealed partial class ConfirmationMailJob(ConfirmationMailSender sender, I
         if (!sender.IsConfigured)
         {
             LogSkipped(logger, describe);
-            return JobOutcome.Done("skipped: mail is off (Smtp:Host is not set)");
+            return JobOutcome.Skip("mail is off (Smtp:Host is not set)");
         }
 
         var originator = request.UserId is { } userId
@@ -48,7 +48,7 @@ public sealed partial class ConfirmationMailJob(ConfirmationMailSender sender, I
         var mail = ConfirmationMailComposer.Compose(ConfirmedBatch.From(request, batch, batchCount, request.Company, originator));
         if (mail is null)
         {
-            return JobOutcome.Done("skipped: no recipient (the request was submitted without a user address and named no others)");
+            return JobOutcome.Skip("no recipient (the request was submitted without a user address and named no others)");
         }
 
         var outcome = await sender.SendAsync(mail, cancellationToken);

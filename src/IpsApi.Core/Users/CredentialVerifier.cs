@@ -33,7 +33,8 @@ public sealed partial class CredentialVerifier(
     KnownLocks knownLocks,
     TimeProvider clock,
     IOptions<LoginThrottleOptions> options,
-    ILogger<CredentialVerifier> logger)
+    ILogger<CredentialVerifier> logger,
+    Metrics.IpsMetrics metrics)
 {
     /// <summary>The most of a user name a log entry repeats.</summary>
     private const int LoggedNameLength = 254;
@@ -45,6 +46,22 @@ public sealed partial class CredentialVerifier(
     private readonly LoginThrottleOptions limits = options.Value;
 
     public async Task<CredentialCheck> VerifyAsync(string email, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
+    {
+        var check = await CheckAsync(email, password, clientAddress, cancellationToken);
+        if (check.Outcome != CredentialOutcome.Verified)
+        {
+            metrics.AuthFailure(check.Outcome switch
+            {
+                CredentialOutcome.Locked => Metrics.AuthFailureReasons.Locked,
+                CredentialOutcome.Busy => Metrics.AuthFailureReasons.Busy,
+                _ => Metrics.AuthFailureReasons.InvalidCredentials,
+            });
+        }
+
+        return check;
+    }
+
+    private async Task<CredentialCheck> CheckAsync(string email, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         var normalized = User.NormalizeEmail(email);
         var keys = ThrottleKeys.For(normalized, clientAddress);

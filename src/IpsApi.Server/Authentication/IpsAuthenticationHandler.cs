@@ -25,7 +25,8 @@ public sealed partial class IpsAuthenticationHandler(
     UrlEncoder encoder,
     CredentialVerifier verifier,
     RefusalPacer pacer,
-    IpsDbContext db)
+    IpsDbContext db,
+    Core.Metrics.IpsMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -38,6 +39,7 @@ public sealed partial class IpsAuthenticationHandler(
 
         if (presented.Problem is { } problem)
         {
+            metrics.AuthFailure(Core.Metrics.AuthFailureReasons.Malformed);
             return Failed(new IpsAuthenticationFailure(IpsAuthenticationProblem.MalformedCredentials, problem));
         }
 

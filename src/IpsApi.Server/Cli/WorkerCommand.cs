@@ -3,6 +3,7 @@ using IpsApi.Core;
 using IpsApi.Core.Persistence;
 using IpsApi.Core.Purge;
 using IpsApi.Server.Hosting;
+using IpsApi.Server.Metrics;
 using Serilog;
 
 namespace IpsApi.Server.Cli;
@@ -35,6 +36,7 @@ internal static class WorkerCommand
         builder.Services.AddIpsCore(builder.Configuration);
         builder.Services.AddIpsPurgeHosting(DatabaseSettings.From(builder.Configuration), acceptsRequests: false, runsWorkers: true);
         LogOptions.Register(builder.Services);
+        builder.AddIpsMetricsExport();
         using var host = builder.Build();
         CliHost.CheckSettings(host.Services);
         var settings = host.Services.GetRequiredService<DatabaseSettings>();

@@ -7,6 +7,7 @@ using IpsApi.Server.Api;
 using IpsApi.Server.Authentication;
 using IpsApi.Server.WebConsole;
 using IpsApi.Server.Hooks;
+using IpsApi.Server.Metrics;
 using IpsApi.Server.Soap;
 using IpsApi.Server.Wsdl;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -51,6 +52,7 @@ public static class IpsApiHosting
                 limits.Value.ApplyTo(kestrel.Limits, soap.Value.MaxRequestBodyBytes));
 
         builder.Services.AddIpsHealthChecks();
+        builder.AddIpsMetricsExport();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddIpsAuthentication();
         builder.Services.AddIpsConsole();
@@ -82,6 +84,9 @@ public static class IpsApiHosting
         {
             app.UseForwardedHeaders();
         }
+
+        // Before the request log: a scrape every few seconds is not worth a line; it sees the client's address as a trusted proxy gave it.
+        app.UseIpsMetrics();
 
         app.UseSerilogRequestLogging(options =>
         {

@@ -17,7 +17,7 @@ namespace IpsApi.Core.Purge.Queue;
 /// on to <c>FlushingCdn</c> with the next write). Every later write is guarded by the token: a
 /// worker that lost its lease cannot record a result.
 /// </summary>
-public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeProvider clock, IOptions<PurgeOptions> options, JobSignal jobSignal)
+public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeProvider clock, IOptions<PurgeOptions> options, JobSignal jobSignal, Metrics.RequestSettleTimer settleTimer)
 {
     private readonly PurgeOptions options = options.Value;
 
@@ -175,6 +175,11 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
             jobSignal.Pulse();
         }
 
+        if (open is [0])
+        {
+            await settleTimer.RecordAsync(requestId, now);
+        }
+
         return true;
     }
 
@@ -194,7 +199,8 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
         var (id, token, companyId) = (batch.Id, batch.LeaseToken, batch.CompanyId);
         var (doneProviders, receipts, due) = (batch.DoneProviders, batch.Receipts, settlesAt ?? now);
         var payload = CallbackPayload.Create(Guid.NewGuid());
-        // 0: the lease was lost and nothing was written; 1: settled; 2: settled, and the callback enqueued.
+        // 0: the lease was lost and nothing was written; 1: settled; 2: settled, and the callback enqueued; plus 4 when
+        // this batch was the request's last open one.
         var outcome = await db.Database.SqlQuery<int>($"""
             WITH settled AS (
                 UPDATE notification_batches
@@ -214,11 +220,17 @@ public sealed class BatchQueue(IpsDbContext db, DatabaseSettings settings, TimeP
                 FROM request JOIN companies AS c ON c.id = {companyId}
                 WHERE request.open_batches = 0 AND c.callback_url IS NOT NULL
                 RETURNING id)
-            SELECT (SELECT count(*) FROM settled)::int + (SELECT count(*) FROM callback)::int AS "Value"
+            SELECT (SELECT count(*) FROM settled)::int + (SELECT count(*) FROM callback)::int
+                   + 4 * (SELECT count(*) FROM request WHERE request.open_batches = 0)::int AS "Value"
             """).ToListAsync(cancellationToken);
-        if (outcome is [2])
+        if (outcome is [var callbackEnqueued] && (callbackEnqueued & 2) != 0)
         {
             jobSignal.Pulse();
+        }
+
+        if (outcome is [var requestSettled] && (requestSettled & 4) != 0)
+        {
+            await settleTimer.RecordAsync(batch.RequestId, now);
         }
 
         return outcome is [> 0];

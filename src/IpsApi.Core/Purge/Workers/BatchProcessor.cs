@@ -31,7 +31,8 @@ public sealed partial class BatchProcessor(
     IEnumerable<IPurgeProvider> providers,
     TimeProvider clock,
     IOptions<PurgeOptions> options,
-    ILogger<BatchProcessor> logger)
+    ILogger<BatchProcessor> logger,
+    Metrics.IpsMetrics metrics)
 {
     private readonly PurgeOptions options = options.Value;
 
@@ -205,9 +206,11 @@ public sealed partial class BatchProcessor(
     private async Task<(string Name, PurgeOutcome? Outcome)> CallAsync(
         IPurgeProvider provider, Company? wholeCacheOf, IReadOnlyList<PurgeTarget> targets, NotificationBatch batch, CancellationToken abort)
     {
+        var started = Stopwatch.GetTimestamp();
+        PurgeOutcome outcome;
         try
         {
-            return (provider.Name, wholeCacheOf is null ? await provider.PurgeAsync(targets, abort) : await provider.PurgeWholeCacheAsync(wholeCacheOf, abort));
+            outcome = wholeCacheOf is null ? await provider.PurgeAsync(targets, abort) : await provider.PurgeWholeCacheAsync(wholeCacheOf, abort);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -216,8 +219,12 @@ public sealed partial class BatchProcessor(
         catch (Exception e)
         {
             LogProviderCrashed(logger, e, provider.Name);
-            return (provider.Name, PurgeOutcome.Transient(PurgeOutcome.All(Subjects(batch), 0, $"{e.GetType().Name}: {e.Message}")));
+            outcome = PurgeOutcome.Transient(PurgeOutcome.All(Subjects(batch), 0, $"{e.GetType().Name}: {e.Message}"));
         }
+
+        // Counted where the outcome is known: a call cut short by shutdown or a lost lease came to nothing and is not.
+        metrics.PurgeAttempt(provider.Name, outcome.Kind, Stopwatch.GetElapsedTime(started));
+        return (provider.Name, outcome);
     }
 
     /// <summary>Ends the batch <c>ERROR</c> for a reason of IpsApi's own (no provider was asked), logged, every URL with that reason.</summary>
