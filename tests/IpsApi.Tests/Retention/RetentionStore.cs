@@ -35,24 +35,9 @@ public sealed class RetentionStore : IAsyncDisposable
 
     public static async Task<RetentionStore> StartAsync(string provider, IDictionary<string, string?>? extra = null)
     {
-        string connectionString;
-        Func<Task> cleanup;
-        if (provider == "Postgres")
-        {
-            connectionString = await TestPostgres.CreateDatabaseAsync();
-            cleanup = () => TestPostgres.DropDatabaseAsync(connectionString);
-        }
-        else
-        {
-            var directory = Directory.CreateTempSubdirectory("ipsapi-retention-").FullName;
-            connectionString = $"Data Source={Path.Combine(directory, "ipsapi.db")}";
-            cleanup = () =>
-            {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(directory, recursive: true);
-                return Task.CompletedTask;
-            };
-        }
+        var location = await ThrowawayStore.CreateAsync(provider == "Postgres", "retention");
+        var connectionString = location.ConnectionString;
+        Func<Task> cleanup = location.DeleteAsync;
 
         var settings = new Dictionary<string, string?>
         {

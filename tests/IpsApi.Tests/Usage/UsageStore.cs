@@ -39,24 +39,9 @@ public sealed class UsageStore : IAsyncDisposable
 
     public static async Task<UsageStore> StartAsync(bool postgres, IDictionary<string, string?>? extra = null)
     {
-        string connectionString;
-        Func<Task> cleanup;
-        if (postgres)
-        {
-            connectionString = await TestPostgres.CreateDatabaseAsync();
-            cleanup = () => TestPostgres.DropDatabaseAsync(connectionString);
-        }
-        else
-        {
-            var directory = Directory.CreateTempSubdirectory("ipsapi-usage-").FullName;
-            connectionString = $"Data Source={Path.Combine(directory, "ipsapi.db")}";
-            cleanup = () =>
-            {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(directory, recursive: true);
-                return Task.CompletedTask;
-            };
-        }
+        var store = await ThrowawayStore.CreateAsync(postgres, "usage");
+        var connectionString = store.ConnectionString;
+        Func<Task> cleanup = store.DeleteAsync;
 
         var settings = new Dictionary<string, string?>
         {
