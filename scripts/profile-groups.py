@@ -46,6 +46,9 @@ TRACING_RE = re.compile(
     r"EventPipeEventProvider|EventSource\.SendCommand|EventSource\.DoCommand|CounterGroup|"
     r"MetricsEventSource|RuntimeEventSource|EventSource\.CreateManifestAndDescriptors"
 )
+# loops that sit in a native wait (epoll, the finalizer's event) between bits of work; the sampler
+# often reports them as running managed code, so they count as waiting whatever the leaf says
+IDLE_LOOP_RE = re.compile(r"SocketAsyncEngine\.EventLoop\(\)$|System\.GC\.RunFinalizers\(\)$|TimerQueue\.TimerThread")
 WAIT_RE = re.compile(
     r"Monitor\.Wait|WaitHandle\.Wait|WaitOneNoCheck|WaitForSignal|WaitNative|LowLevelLifoSemaphore|"
     r"ManualResetEventSlim\.Wait|SemaphoreSlim\.Wait|Thread\.Sleep|SocketAsyncEngine\.EventLoop|"
@@ -76,7 +79,10 @@ def busy_stacks(doc):
 def classify(names):
     leaf = names[-1]
     body = names[:-1] if leaf in ("CPU_TIME", "UNMANAGED_CODE_TIME") else names
-    if leaf == "UNMANAGED_CODE_TIME" and body and WAIT_RE.search(body[-1]):
+    resolved = [name for name in body if name != "?!?"]
+    if resolved and IDLE_LOOP_RE.search(resolved[-1]):
+        return None, body
+    if leaf == "UNMANAGED_CODE_TIME" and resolved and WAIT_RE.search(resolved[-1]):
         return None, body
     if any(TRACING_RE.search(name) for name in body):
         return "tracing session itself (EventSource enable, counters)", body
