@@ -22,7 +22,7 @@ namespace IpsApi.Core.Metrics;
 /// </summary>
 public sealed partial class QueueGauges
 {
-    public const string Purge = "purge";
+    public const string Purge = QueueView.QueueInspector.PurgeKind;
 
     private static readonly string[] States = ["due", "waiting", "leased"];
     private static readonly string[] KnownKinds = [Purge, FollowUpKinds.Mail, FollowUpKinds.Callback];

@@ -56,27 +56,20 @@ public sealed class TemplateService(IpsDbContext db, CompanyCache companies, Inv
     /// invalidation request would be (the 1,000 cap and the URL rules, a refusal naming the template line and asset).
     /// No template: fault 30002 "Failed to retrieve URLs for selected assets."
     /// </summary>
-    public async Task<IReadOnlyList<string>> ExpandAsync(Caller caller, string? companyHandle, IReadOnlyList<string> assetIds, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        ArgumentNullException.ThrowIfNull(assetIds);
-        CompanyAccess.RequireOperationRole(caller.User, OperationNames.CdnCacheInvalidation);
-        var company = await CompanyAccess.RequireCompanyAsync(db, companies, caller.User, companyHandle, ct);
-        if (assetIds.Count == 0)
-        {
-            throw new IpsFaultException(IpsFault.MissingParameter("Failed to retrieve URLs for selected assets. No assets were selected."));
-        }
-
-        var distinct = await invalidations.CheckUrlsAsync(company, [], [.. assetIds], ct);
-        return [.. distinct.Select(target => target.Url)];
-    }
+    public Task<IReadOnlyList<string>> ExpandAsync(Caller caller, string? companyHandle, IReadOnlyList<string> assetIds, CancellationToken ct) =>
+        ExpandThroughAsync(caller, companyHandle, assetIds, draft: null, ct);
 
     /// <summary>
     /// As <see cref="ExpandAsync"/>, with <paramref name="text"/> in place of the saved template: what a template being
     /// edited would yield, checked as <see cref="SetAsync"/> and a request would check it (length, <c>&lt;ID&gt;</c> on
     /// every line, the URL rules). Nothing is stored; whoever may read the company's template may preview it.
     /// </summary>
-    public async Task<IReadOnlyList<string>> PreviewAsync(Caller caller, string? companyHandle, string? text, IReadOnlyList<string> assetIds, CancellationToken ct)
+    public Task<IReadOnlyList<string>> PreviewAsync(Caller caller, string? companyHandle, string? text, IReadOnlyList<string> assetIds, CancellationToken ct) =>
+        ExpandThroughAsync(caller, companyHandle, assetIds, draft: () => text?.ReplaceLineEndings("\n"), ct);
+
+    /// <summary>The expansion both serve: the saved template when <paramref name="draft"/> is null, else the draft's text.</summary>
+    private async Task<IReadOnlyList<string>> ExpandThroughAsync(
+        Caller caller, string? companyHandle, IReadOnlyList<string> assetIds, Func<string?>? draft, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(assetIds);
@@ -87,8 +80,9 @@ public sealed class TemplateService(IpsDbContext db, CompanyCache companies, Inv
             throw new IpsFaultException(IpsFault.MissingParameter("Failed to retrieve URLs for selected assets. No assets were selected."));
         }
 
-        var draft = text?.ReplaceLineEndings("\n");
-        var distinct = await invalidations.CheckUrlsAsync(company, [], [.. assetIds], _ => Task.FromResult(draft), ct);
+        var distinct = draft is null
+            ? await invalidations.CheckUrlsAsync(company, [], [.. assetIds], ct)
+            : await invalidations.CheckUrlsAsync(company, [], [.. assetIds], _ => Task.FromResult(draft()), ct);
         return [.. distinct.Select(target => target.Url)];
     }
 }

@@ -199,6 +199,7 @@ public sealed class ConsoleSettingsTests(ConsoleFixture fixture) : IClassFixture
     [InlineData("RemoveCallback", "")]
     [InlineData("RotateWebhookSecret", "")]
     [InlineData("CreateKey", "KeyName=sneaky")]
+    [InlineData("RevokeKey", "key=1")]
     public async Task CompanyAdmin_PostingAChangeAnyway_IsRefusedByTheHandler_AndNothingChanges(string handler, string fields)
     {
         await using var console = await fixture.SignInAsync(fixture.CompanyAdminA);

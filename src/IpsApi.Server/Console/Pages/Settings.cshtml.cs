@@ -136,14 +136,14 @@ public sealed class SettingsModel(CompanySettings companies, ApiKeyRegistry apiK
     public Task<IActionResult> OnPostRevokeKeyAsync(string? company, int key, CancellationToken cancellationToken) =>
         ChangeAsync(company, Sections.Keys, async (caller, handle) =>
         {
-            // A key is revoked only from the page of its own company: an edited form names no other company's key.
-            var own = await apiKeys.ListAsync(caller, handle, cancellationToken);
-            if (own.FirstOrDefault(k => k.Id == key) is not { } info)
+            // A key is revoked only from the page of its own company (its keys were loaded with it): an edited form
+            // names no other company's key. A caller who may not manage keys has none loaded; the core refuses it.
+            if (Keys is not null && !Keys.Any(k => k.Id == key))
             {
                 return NotFoundPage();
             }
 
-            var (revoked, already) = await apiKeys.RevokeAsync(caller, info.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+            var (revoked, already) = await apiKeys.RevokeAsync(caller, key.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
             return await AnsweredWithKeysAsync(Sections.Keys, already
                 ? $"API key \"{revoked.Name}\" was revoked already."
                 : $"API key \"{revoked.Name}\" ({revoked.Prefix}…) is revoked: it authenticates nothing from now on.", null, cancellationToken);
@@ -175,22 +175,21 @@ public sealed class SettingsModel(CompanySettings companies, ApiKeyRegistry apiK
         }
         catch (IpsFaultException e) when (e.Fault.Code != FaultCodes.Exception)
         {
-            return await RefusedAsync(section, e.Fault.Reason, IpsProblems.StatusCode(e.Fault), cancellationToken);
+            return Refused(section, e.Fault.Reason, IpsProblems.StatusCode(e.Fault));
         }
         catch (InvalidSettingException e)
         {
-            return await RefusedAsync(section, e.Message, StatusCodes.Status400BadRequest, cancellationToken);
+            return Refused(section, e.Message, StatusCodes.Status400BadRequest);
         }
         catch (CompanySettingsException e)
         {
-            return await RefusedAsync(section, e.Message, StatusCodes.Status409Conflict, cancellationToken);
+            return Refused(section, e.Message, StatusCodes.Status409Conflict);
         }
     }
 
-    private async Task<IActionResult> RefusedAsync(string section, string problem, int status, CancellationToken cancellationToken)
+    private PageResult Refused(string section, string problem, int status)
     {
-        // The form keeps what was typed; the other sections show what is stored.
-        await ReloadAsync(cancellationToken);
+        // The form keeps what was typed; the other sections show what is stored (loaded before the change was tried).
         Section = section;
         Problem = problem;
         Response.StatusCode = status;
