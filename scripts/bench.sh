@@ -236,7 +236,7 @@ dotnet "$BENCH_DLL" \
     --user "$BENCH_EMAIL" --password "$BENCH_PASSWORD" \
     --company "$COMPANY" --host "$BENCH_HOST" --root "$BENCH_ROOT" \
     --label "$LABEL" \
-    --watch "ipsapi=$SERVER_PID" --watch "postgres=$PG_PID" \
+    --watch "ipsapi=$SERVER_PID" --watch "postgres=$PG_PID" --server-metrics "$BASE/metrics" \
     "$@"
 rc=$?
 set -e

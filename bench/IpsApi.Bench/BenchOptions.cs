@@ -25,7 +25,10 @@ internal sealed class BenchOptions
           --root ROOT          the company's root ID (default Bench)
           --label TEXT         a note about the server setup, printed with the results
           --watch NAME=PID     report the CPU used by process PID and its descendants during each
-                               run (Linux /proc; repeatable), e.g. --watch ipsapi=1234
+                               run (Linux /proc; repeatable), e.g. --watch ipsapi=1234; the first is
+                               the server: its CPU ms per request and peak RSS (VmHWM) are reported
+          --server-metrics URL the server's Prometheus /metrics (loopback), read before and after each
+                               run for the bytes its GC allocated per request
           --help               this text
 
         Every run stops by itself: (warmup + runs x duration) per scenario and target, then
@@ -57,6 +60,8 @@ internal sealed class BenchOptions
     public string? Label { get; private set; }
 
     public IReadOnlyList<(string Name, int Pid)> Watch => watch;
+
+    public Uri? ServerMetrics { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -142,6 +147,9 @@ internal sealed class BenchOptions
                 case "--watch":
                     options.watch.Add(Watched(Value()));
                     break;
+                case "--server-metrics":
+                    options.ServerMetrics = LoopbackHttp(name, Value());
+                    break;
                 default:
                     throw new UsageException($"unknown argument '{args[i]}'");
             }
@@ -157,18 +165,20 @@ internal sealed class BenchOptions
             throw new UsageException("--target URL is required");
         }
 
-        if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
-        {
-            throw new UsageException($"--target '{target}' is not an absolute http:// URL");
-        }
-
-        if (!IsLoopback(uri))
-        {
-            throw new UsageException($"--target '{target}' is not a loopback address (127.0.0.0/8, ::1 or localhost)");
-        }
-
-        options.Target = uri;
+        options.Target = LoopbackHttp("--target", target);
         return options;
+    }
+
+    private static Uri LoopbackHttp(string name, string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new UsageException($"{name} '{value}' is not an absolute http:// URL");
+        }
+
+        return IsLoopback(uri)
+            ? uri
+            : throw new UsageException($"{name} '{value}' is not a loopback address (127.0.0.0/8, ::1 or localhost)");
     }
 
     /// <summary>127.0.0.0/8, ::1 or localhost: the benchmark never loads another machine.</summary>

@@ -17,6 +17,15 @@ internal static class Format
     public static string Cores(double value) =>
         double.IsNaN(value) ? "n/a" : value.ToString("0.00", CultureInfo.InvariantCulture);
 
+    /// <summary>Bytes as B, KB, MB (1024-based) with one decimal above bytes.</summary>
+    public static string Bytes(double value) => value switch
+    {
+        double.NaN => "n/a",
+        < 1024 => $"{value.ToString("0", CultureInfo.InvariantCulture)} B",
+        < 1024 * 1024 => $"{(value / 1024).ToString("0.0", CultureInfo.InvariantCulture)} KB",
+        _ => $"{(value / (1024 * 1024)).ToString("0.0", CultureInfo.InvariantCulture)} MB",
+    };
+
     public static string Ratio(double value) =>
         double.IsNaN(value) || double.IsInfinity(value) ? "n/a" : value.ToString("0.000", CultureInfo.InvariantCulture);
 

@@ -96,6 +96,17 @@ internal static class Program
         Console.WriteLine($"floor:    {floor.Url} (in-process Kestrel, reads the body, fixed 200 text/xml reply, no logging)");
         using var client = new SoapClient(options.Clients);
         var meter = new CpuMeter(options.Watch);
+        using var server = new ServerMeter(options.ServerMetrics, options.Watch.Count > 0 ? options.Watch[0].Pid : null);
+        if (server.MeasuresAllocations && await server.AllocatedBytesAsync(cancellationToken) is null)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"preflight: {options.ServerMetrics} has no {ServerMeter.AllocatedSeries}; nothing measured.");
+            return 1;
+        }
+
+        Console.WriteLine(server.MeasuresAllocations
+            ? $"memory:   server allocations per request from {ServerMeter.AllocatedSeries} at {options.ServerMetrics}, before and after each run"
+            : "memory:   server allocations not measured (no --server-metrics)");
         Console.WriteLine(CpuMeter.Available
             ? $"cpu:      per run from /proc, in cores (CPU s per wall s): {string.Join(", ", options.Watch.Select(w => $"{w.Name} = PID {w.Pid} and descendants"))}{(options.Watch.Count > 0 ? ", " : "")}bench = this process (client and floor endpoint), other = the rest of the machine's busy time"
             : "cpu:      not measured (no /proc)");
@@ -132,16 +143,16 @@ internal static class Program
                 var runs = new List<RunResult>();
                 for (var run = 1; run <= options.Runs; run++)
                 {
-                    var result = await MeasuredAsync(meter, () => ClosedLoop.RunAsync(client, url, scenario, options.Clients, options.DurationSeconds, cancellationToken));
+                    var result = await MeasuredAsync(meter, server, name == IpsApiName, () => ClosedLoop.RunAsync(client, url, scenario, options.Clients, options.DurationSeconds, cancellationToken));
                     runs.Add(result);
                     Console.WriteLine($"  run {run,2}/{options.Runs} {Line(result)}  ({result.Ok} ok in {Format.N(result.ElapsedSeconds, 2)} s)");
-                    PrintCpu(result.Cpu);
+                    PrintCpu(result);
                     ShowFirstError(client);
                 }
 
                 var summary = Summary.Of(scenario.Name, name, $"closed, {options.Clients} clients", runs);
                 Console.WriteLine($"  median    {Line(summary)}");
-                PrintCpu(summary.Cpu);
+                PrintCpu(summary);
                 summaries.Add(summary);
                 closed[(scenario.UrlsPerRequest, name)] = summary;
             }
@@ -166,18 +177,18 @@ internal static class Program
             {
                 for (var run = 1; run <= options.Runs; run++)
                 {
-                    var result = await MeasuredAsync(meter, () => OpenLoop.RunAsync(pacedClient, options.Target, big, pacedRate, options.DurationSeconds, cancellationToken));
+                    var result = await MeasuredAsync(meter, server, true, () => OpenLoop.RunAsync(pacedClient, options.Target, big, pacedRate, options.DurationSeconds, cancellationToken));
                     runs.Add(result);
                     Console.WriteLine($"  run {run,2}/{options.Runs} achieved {Format.N(result.RequestsPerSecond, 1),7} req/s of {Format.N(result.Offered / options.DurationSeconds, 1)} offered"
                         + $"  p50 {Format.Ms(result.P50Ms),6} ms  p99 {Format.Ms(result.P99Ms),6} ms  max {Format.Ms(result.MaxMs),6} ms  errors {result.Errors}"
                         + $"  (max in flight {result.MaxInFlight}, max send lag {Format.Ms(result.MaxSendLagMs)} ms)");
-                    PrintCpu(result.Cpu);
+                    PrintCpu(result);
                     ShowFirstError(pacedClient);
                 }
 
                 paced = Summary.Of(big.Name, IpsApiName, $"paced {Format.N(pacedRate, 1)}/s", runs);
                 Console.WriteLine($"  median   achieved {Format.N(paced.RequestsPerSecond, 1),7} req/s  p50 {Format.Ms(paced.P50Ms),6} ms  p99 {Format.Ms(paced.P99Ms),6} ms  errors {Format.N(paced.Errors, 1)}");
-                PrintCpu(paced.Cpu);
+                PrintCpu(paced);
             }
             else
             {
@@ -187,7 +198,12 @@ internal static class Program
             summaries.Add(paced ?? new Summary(big.Name, IpsApiName, "paced (skipped)", 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN));
         }
 
-        var verdicts = Verdicts(closed, paced, pacedRate);
+        var peak = server.PeakResidentBytes();
+        Console.WriteLine();
+        Console.WriteLine(peak is { } bytes
+            ? $"server peak resident set (VmHWM of PID {options.Watch[0].Pid}, its whole life): {Format.Bytes(bytes)}"
+            : "server peak resident set: not measured (no --watch)");
+        var verdicts = Verdicts(closed, paced, pacedRate, peak);
         Console.WriteLine();
         Console.WriteLine("## Targets");
         foreach (var verdict in verdicts)
@@ -208,21 +224,37 @@ internal static class Program
     private static string Line(Summary s) =>
         $"{Format.N(s.RequestsPerSecond, 1),9} req/s {Format.N(s.UrlsPerSecond),10} URLs/s  p50 {Format.Ms(s.P50Ms),6} ms  p99 {Format.Ms(s.P99Ms),6} ms  errors {Format.N(s.Errors, 1)}";
 
-    private static async Task<RunResult> MeasuredAsync(CpuMeter meter, Func<Task<RunResult>> run)
+    private static async Task<RunResult> MeasuredAsync(CpuMeter meter, ServerMeter server, bool loadsServer, Func<Task<RunResult>> run)
     {
+        var allocatedBefore = await server.AllocatedBytesAsync(CancellationToken.None);
         var before = meter.Take();
         var result = await run();
         var after = meter.Take();
-        return before is not null && after is not null ? result with { Cpu = CpuUsage.Between(before, after) } : result;
+        var allocatedAfter = await server.AllocatedBytesAsync(CancellationToken.None);
+        return result with
+        {
+            Cpu = before is not null && after is not null ? CpuUsage.Between(before, after) : null,
+            LoadsServer = loadsServer,
+            ServerAllocatedBytes = allocatedAfter - allocatedBefore,
+        };
     }
 
-    private static void PrintCpu(CpuUsage? cpu)
+    private static void PrintCpu(CpuUsage? cpu, double serverCpuMs, double allocatedBytes)
     {
         if (cpu is not null)
         {
             Console.WriteLine($"            cpu cores: {cpu.Describe()}");
         }
+
+        if (!double.IsNaN(serverCpuMs) || !double.IsNaN(allocatedBytes))
+        {
+            Console.WriteLine($"            server per request: CPU {Format.Ms(serverCpuMs)} ms, allocated {Format.Bytes(allocatedBytes)}");
+        }
     }
+
+    private static void PrintCpu(RunResult r) => PrintCpu(r.Cpu, r.ServerCpuMsPerRequest, r.AllocatedBytesPerRequest);
+
+    private static void PrintCpu(Summary s) => PrintCpu(s.Cpu, s.ServerCpuMsPerRequest, s.AllocatedBytesPerRequest);
 
     private static void ShowFirstError(SoapClient client)
     {
@@ -233,13 +265,18 @@ internal static class Program
         }
     }
 
-    private static List<Verdict> Verdicts(Dictionary<(int Urls, string Target), Summary> closed, Summary? paced, double pacedRate)
+    /// <summary>The accept path's targets: each rate both absolute and as a share of the floor measured in the same run.</summary>
+    private static List<Verdict> Verdicts(Dictionary<(int Urls, string Target), Summary> closed, Summary? paced, double pacedRate, long? peakBytes)
     {
+        const string SmallTarget = "1-URL requests >= 2,500 req/s and >= 0.10 of the floor, closed loop";
+        const string BigTarget = "1000-URL requests >= 400 req/s and >= 0.05 of the floor, closed loop";
         var verdicts = new List<Verdict>();
         if (closed.TryGetValue((1000, IpsApiName), out var big))
         {
-            verdicts.Add(new Verdict("1000-URL requests >= 100 req/s (100,000 URLs/s), closed loop",
-                $"{Format.N(big.RequestsPerSecond, 1)} req/s ({Format.N(big.UrlsPerSecond)} URLs/s)", big.RequestsPerSecond >= 100));
+            var share = big.RequestsPerSecond / closed[(1000, FloorName)].RequestsPerSecond;
+            verdicts.Add(new Verdict(BigTarget,
+                $"{Format.N(big.RequestsPerSecond, 1)} req/s ({Format.N(big.UrlsPerSecond)} URLs/s), {Format.Ratio(share)} of the floor",
+                big.RequestsPerSecond >= 400 && share >= 0.05));
             verdicts.Add(paced is null
                 ? new Verdict("1000-URL p99 <= 100 ms paced at half that rate", "not run", null)
                 : new Verdict($"1000-URL p99 <= 100 ms paced at half that rate ({Format.N(pacedRate, 1)} req/s)",
@@ -248,25 +285,36 @@ internal static class Program
         }
         else
         {
-            verdicts.Add(new Verdict("1000-URL requests >= 100 req/s (100,000 URLs/s), closed loop", "scenario not run", null));
+            verdicts.Add(new Verdict(BigTarget, "scenario not run", null));
             verdicts.Add(new Verdict("1000-URL p99 <= 100 ms paced at half that rate", "scenario not run", null));
         }
 
-        verdicts.Add(closed.TryGetValue((1, IpsApiName), out var small)
-            ? new Verdict("1-URL requests >= 1,500 req/s, closed loop", $"{Format.N(small.RequestsPerSecond, 1)} req/s", small.RequestsPerSecond >= 1500)
-            : new Verdict("1-URL requests >= 1,500 req/s, closed loop", "scenario not run", null));
+        if (closed.TryGetValue((1, IpsApiName), out var small))
+        {
+            var share = small.RequestsPerSecond / closed[(1, FloorName)].RequestsPerSecond;
+            verdicts.Add(new Verdict(SmallTarget, $"{Format.N(small.RequestsPerSecond, 1)} req/s, {Format.Ratio(share)} of the floor",
+                small.RequestsPerSecond >= 2500 && share >= 0.10));
+        }
+        else
+        {
+            verdicts.Add(new Verdict(SmallTarget, "scenario not run", null));
+        }
+
+        verdicts.Add(peakBytes is { } peak
+            ? new Verdict("server peak resident set <= 250 MB", Format.Bytes(peak), peak <= 250L * 1024 * 1024)
+            : new Verdict("server peak resident set <= 250 MB", "not measured", null));
         return verdicts;
     }
 
     private static void PrintMarkdown(BenchOptions options, string commandLine, IReadOnlyList<string> machine, List<Summary> summaries,
         List<(string Scenario, double Ratio)> ratios, List<Verdict> verdicts)
     {
-        Console.WriteLine("| scenario | endpoint | load | runs | req/s | URLs/s | p50 ms | p99 ms | errors/run | CPU cores (median) |");
-        Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine("| scenario | endpoint | load | runs | req/s | URLs/s | p50 ms | p99 ms | errors/run | server CPU ms/req | server alloc/req | CPU cores (median) |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var s in summaries)
         {
             var cpu = s.Cpu is null ? "" : string.Join(", ", s.Cpu.Processes.Select(p => $"{p.Name} {Format.Cores(p.Cores)}")) + $", other {Format.Cores(s.Cpu.OtherCores)}; busy {Format.Cores(s.Cpu.MachineBusyCores)}/{Environment.ProcessorCount}";
-            Console.WriteLine($"| {s.Scenario} | {s.Target} | {s.Mode} | {s.Runs} | {Format.N(s.RequestsPerSecond, 1)} | {Format.N(s.UrlsPerSecond)} | {Format.Ms(s.P50Ms)} | {Format.Ms(s.P99Ms)} | {Format.N(s.Errors, 1)} | {cpu} |");
+            Console.WriteLine($"| {s.Scenario} | {s.Target} | {s.Mode} | {s.Runs} | {Format.N(s.RequestsPerSecond, 1)} | {Format.N(s.UrlsPerSecond)} | {Format.Ms(s.P50Ms)} | {Format.Ms(s.P99Ms)} | {Format.N(s.Errors, 1)} | {(s.Target == IpsApiName ? Format.Ms(s.ServerCpuMsPerRequest) : "")} | {(s.Target == IpsApiName ? Format.Bytes(s.AllocatedBytesPerRequest) : "")} | {cpu} |");
         }
 
         Console.WriteLine();

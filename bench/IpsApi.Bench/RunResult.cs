@@ -18,6 +18,19 @@ internal sealed record RunResult(int UrlsPerRequest, long Ok, long Errors, doubl
     /// <summary>CPU used during the run, where /proc can tell.</summary>
     public CpuUsage? Cpu { get; init; }
 
+    /// <summary>Whether the run loaded the server (not the floor), so that its CPU and allocations are the run's.</summary>
+    public bool LoadsServer { get; init; }
+
+    /// <summary>Bytes the server's GC allocated during the run, where its <c>/metrics</c> was read.</summary>
+    public long? ServerAllocatedBytes { get; init; }
+
+    /// <summary>The server's CPU time per successful request (the first watched process), in milliseconds.</summary>
+    public double ServerCpuMsPerRequest =>
+        LoadsServer && Cpu is { Processes: [var server, ..] } && Ok > 0 ? server.Cores * ElapsedSeconds * 1000 / Ok : double.NaN;
+
+    /// <summary>The server's allocated bytes per successful request.</summary>
+    public double AllocatedBytesPerRequest => LoadsServer && ServerAllocatedBytes is { } bytes && Ok > 0 ? (double)bytes / Ok : double.NaN;
+
     public double RequestsPerSecond => Ok / ElapsedSeconds;
 
     public double UrlsPerSecond => RequestsPerSecond * UrlsPerRequest;

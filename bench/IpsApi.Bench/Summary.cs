@@ -5,6 +5,10 @@ internal sealed record Summary(string Scenario, string Target, string Mode, int 
 {
     public CpuUsage? Cpu { get; init; }
 
+    public double ServerCpuMsPerRequest { get; init; } = double.NaN;
+
+    public double AllocatedBytesPerRequest { get; init; } = double.NaN;
+
     public static Summary Of(string scenario, string target, string mode, IReadOnlyList<RunResult> runs) => new(
         scenario,
         target,
@@ -17,5 +21,7 @@ internal sealed record Summary(string Scenario, string Target, string Mode, int 
         Stats.Median(runs.Select(r => (double)r.Errors)))
     {
         Cpu = CpuUsage.Median([.. runs.Select(r => r.Cpu)]),
+        ServerCpuMsPerRequest = Stats.Median(runs.Select(r => r.ServerCpuMsPerRequest)),
+        AllocatedBytesPerRequest = Stats.Median(runs.Select(r => r.AllocatedBytesPerRequest)),
     };
 }
