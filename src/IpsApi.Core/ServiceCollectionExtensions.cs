@@ -43,6 +43,7 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddScoped<InvalidationService>();
+        services.AddSingleton<GroupCommit>();
         services.AddScoped<Companies.CompanySettings>();
         services.AddScoped<Templates.TemplateService>();
         services.AddScoped<Hooks.AssetVersionHook>();

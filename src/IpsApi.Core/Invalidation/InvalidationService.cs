@@ -25,7 +25,8 @@ public sealed partial class InvalidationService(
     ILogger<InvalidationService> logger,
     PurgeRouting routing,
     IEnumerable<IPurgeProvider> providers,
-    Metrics.IpsMetrics metrics)
+    Metrics.IpsMetrics metrics,
+    GroupCommit groupCommit)
 {
     private readonly InvalidationOptions options = options.Value;
 
@@ -109,18 +110,25 @@ public sealed partial class InvalidationService(
             db.HookDeliveries.Add(delivery);
         }
 
-        await StoreAsync(company, request, Audited(Audit(caller, AuditActions.Submit, null, now), request), distinct.Count, now, cancellationToken);
+        await StoreAsync(company, request, Audited(Audit(caller, AuditActions.Submit, null, now), request), distinct.Count, now, delivery is not null, cancellationToken);
         return new InvalidationAccepted(request.Handle, request.EstimatedSeconds, request.UrlCount);
     }
 
     /// <summary>
-    /// Stores a new request with its batches and audit record in one transaction and wakes the workers. For a
-    /// company with usage limits the count and the insert share a transaction serialised per company: the last
-    /// request a limit allows is let through by one accept only, on whichever node; a refusal rolls back with
-    /// nothing added. On SQLite that is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken
-    /// before the count, so no other writer slips in between.
+    /// Stores a new request with its batches and audit record in one transaction and wakes the workers. Most go
+    /// through <see cref="GroupCommit"/>, sharing a commit with requests accepted at the same time. Two kinds keep a
+    /// transaction of their own, on this call's context:
+    /// <list type="bullet">
+    /// <item>A request with a webhook delivery (already added to the context), whose uniqueness guard must refuse
+    /// this request alone.</item>
+    /// <item>A request of a company with usage limits: the count and the insert share a transaction serialised per
+    /// company, so the last request a limit allows is let through by one accept only, on whichever node; a refusal
+    /// rolls back with nothing added. On SQLite that is BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write
+    /// lock is taken before the count, so no other writer slips in between.</item>
+    /// </list>
     /// </summary>
-    private async Task StoreAsync(Company company, InvalidationRequest request, AuditRecord audit, int urlCount, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task StoreAsync(
+        Company company, InvalidationRequest request, AuditRecord audit, int urlCount, DateTimeOffset now, bool withDelivery, CancellationToken cancellationToken)
     {
         // The entities are only added, so there are no changes to detect.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -137,11 +145,15 @@ public sealed partial class InvalidationService(
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
-            else
+            else if (withDelivery)
             {
-                // One SaveChanges is one transaction: request, batches and audit commit together or not at all.
+                // One SaveChanges is one transaction: request, batches, audit and delivery commit together or not at all.
                 Store(request, audit);
                 await db.SaveChangesAsync(cancellationToken);
+            }
+            else
+            {
+                await groupCommit.StoreAsync(request, audit, cancellationToken);
             }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && StoreFailure.OutcomeUnknown(e))
@@ -221,7 +233,7 @@ public sealed partial class InvalidationService(
             OpenBatches = 1,
         };
         request.Batches.Add(new NotificationBatch { CompanyId = company.Id, Sequence = 0, UrlCount = 0, NextAttemptAt = now });
-        await StoreAsync(company, request, Audited(Audit(caller, AuditActions.Submit, null, now), request), 0, now, cancellationToken);
+        await StoreAsync(company, request, Audited(Audit(caller, AuditActions.Submit, null, now), request), 0, now, withDelivery: false, cancellationToken);
         LogPurgeAllAccepted(logger, company.Handle, company.RootId, request.Id, caller.User.Email);
         return new InvalidationAccepted(request.Handle, request.EstimatedSeconds, 0);
     }

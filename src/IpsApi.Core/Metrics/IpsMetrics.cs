@@ -23,6 +23,9 @@ public sealed class IpsMetrics
     /// <summary>Seconds, from accept to final status: well under a second for Varnish, minutes for a CDN, hours after retries.</summary>
     private static readonly double[] SettleBuckets = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200];
 
+    /// <summary>Requests per commit of the accept path: 1 when requests come one at a time, more under load.</summary>
+    private static readonly long[] CommitSizeBuckets = [1, 2, 4, 8, 16, 32, 64];
+
     private readonly Counter<long> invalidations;
     private readonly Counter<long> invalidationUrls;
     private readonly Counter<long> purgeAttempts;
@@ -31,6 +34,7 @@ public sealed class IpsMetrics
     private readonly Counter<long> authFailures;
     private readonly Counter<long> mail;
     private readonly Counter<long> callbacks;
+    private readonly Histogram<long> acceptCommitSize;
 
     public IpsMetrics(IMeterFactory meters)
     {
@@ -50,6 +54,9 @@ public sealed class IpsMetrics
         authFailures = Meter.CreateCounter<long>("ipsapi.auth.failures", "{attempt}", "Refused credentials, by reason.");
         mail = Meter.CreateCounter<long>("ipsapi.mail", "{attempt}", "Confirmation mail attempts by outcome (sent, skipped, retrying, failed).");
         callbacks = Meter.CreateCounter<long>("ipsapi.callbacks", "{attempt}", "Completion callback attempts by outcome (delivered, skipped, retrying, failed).");
+        acceptCommitSize = Meter.CreateHistogram(
+            "ipsapi.accept.commit.size", "{request}", "Invalidation requests stored by one commit (requests accepted at the same time share one).",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = CommitSizeBuckets });
     }
 
     /// <summary>The meter, for <see cref="QueueGauges"/> to add its observable gauges to.</summary>
@@ -65,6 +72,9 @@ public sealed class IpsMetrics
             invalidationUrls.Add(urls, new KeyValuePair<string, object?>("kind", boundedKind));
         }
     }
+
+    /// <summary>One commit of the accept path and how many requests it stored.</summary>
+    public void AcceptCommit(int requests) => acceptCommitSize.Record(requests);
 
     /// <summary>The outcome label of a request that ended in <paramref name="fault"/>: refused for the caller's mistake, faulted for the server's.</summary>
     public static string OutcomeOf(IpsFault fault) =>

@@ -23,15 +23,21 @@ public sealed class UsageStore : IAsyncDisposable
     private readonly ServiceProvider services;
     private readonly Func<Task> cleanup;
 
-    private UsageStore(ServiceProvider services, Func<Task> cleanup, ManualClock clock, LogCapture log)
+    private UsageStore(ServiceProvider services, Func<Task> cleanup, ManualClock clock, LogCapture log, string connectionString)
     {
         this.services = services;
         this.cleanup = cleanup;
+        ConnectionString = connectionString;
         Clock = clock;
         Log = log;
     }
 
     public ManualClock Clock { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The services' own instance of a singleton (one per store).</summary>
+    public T Singleton<T>() where T : notnull => services.GetRequiredService<T>();
 
     public LogCapture Log { get; }
 
@@ -59,7 +65,7 @@ public sealed class UsageStore : IAsyncDisposable
         var log = new LogCapture();
         collection.AddSingleton<TimeProvider>(clock);
         collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Information).AddProvider(log));
-        var built = new UsageStore(collection.BuildServiceProvider(), cleanup, clock, log);
+        var built = new UsageStore(collection.BuildServiceProvider(), cleanup, clock, log, connectionString);
         await using (var scope = built.services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
