@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
@@ -53,7 +54,8 @@ internal static class RequestBodyReader
     /// The whole body of <paramref name="http"/>'s request as sent, or null when it has more than
     /// <paramref name="limit"/> bytes: refused unread when its Content-Length says so, otherwise read until one byte
     /// past the limit, announced length or not. The transport's own limit is raised when it is not above
-    /// <paramref name="limit"/>, so that a body the endpoint accepts is never cut off by Kestrel.
+    /// <paramref name="limit"/>, so that a body the endpoint accepts is never cut off by Kestrel. The bytes are in a
+    /// buffer of the shared pool, given back when the response is done: valid for the request, not after it.
     /// </summary>
     public static async Task<ArraySegment<byte>?> ReadAsync(HttpContext http, long limit)
     {
@@ -71,7 +73,11 @@ internal static class RequestBodyReader
 
         try
         {
-            return await ReadAsync(http.Request.Body, limit, http.RequestAborted);
+            // A small announced body gets a buffer of its size (one more byte tells that it really ends there); a large
+            // one starts at the usual size and grows as its bytes arrive, so a crowd announcing big bodies and sending
+            // them slowly costs what they sent, not what they announced.
+            var initial = Math.Min(http.Request.ContentLength + 1 ?? InitialBytes, InitialBytes);
+            return await ReadAsync(http.Request.Body, limit, initial, Lease.Of(http), http.RequestAborted);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -80,23 +86,36 @@ internal static class RequestBodyReader
     }
 
     /// <summary>The bytes of <paramref name="source"/>, or null when there are more than <paramref name="limit"/>.</summary>
-    public static async Task<ArraySegment<byte>?> ReadAsync(Stream source, long limit, CancellationToken cancellationToken)
+    public static Task<ArraySegment<byte>?> ReadAsync(Stream source, long limit, CancellationToken cancellationToken) =>
+        ReadAsync(source, limit, InitialBytes, lease: null, cancellationToken);
+
+    /// <summary>
+    /// The bytes of <paramref name="source"/> in a buffer that starts at <paramref name="initial"/> bytes and doubles
+    /// as they arrive, never holding more than <paramref name="limit"/> plus one; from <paramref name="lease"/>'s pool
+    /// when there is one, so that a body of a thousand URLs is not a new large-object-heap array every request.
+    /// </summary>
+    private static async Task<ArraySegment<byte>?> ReadAsync(Stream source, long limit, long initial, Lease? lease, CancellationToken cancellationToken)
     {
-        var buffer = new byte[(int)Math.Min(InitialBytes, limit + 1)];
+        var capacity = (int)Math.Clamp(initial, 1, limit + 1);
+        var buffer = lease?.Rent(capacity) ?? new byte[capacity];
         var count = 0;
         while (true)
         {
-            if (count == buffer.Length)
+            if (count == capacity)
             {
                 if (count > limit)
                 {
                     return null;
                 }
 
-                Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, limit + 1));
+                capacity = (int)Math.Min(2L * capacity, limit + 1);
+                var larger = lease?.Rent(capacity) ?? new byte[capacity];
+                buffer.AsSpan(0, count).CopyTo(larger);
+                lease?.GiveBack(buffer);
+                buffer = larger;
             }
 
-            var read = await source.ReadAsync(buffer.AsMemory(count), cancellationToken);
+            var read = await source.ReadAsync(buffer.AsMemory(count, capacity - count), cancellationToken);
             if (read == 0)
             {
                 return new ArraySegment<byte>(buffer, 0, count);
@@ -112,8 +131,9 @@ internal static class RequestBodyReader
     /// clients send under the same name, is recognised by its missing zlib header.
     /// </summary>
     /// <exception cref="InvalidDataException">The body is not valid data of its coding.</exception>
-    public static async Task<ArraySegment<byte>?> DecodeAsync(ArraySegment<byte> encoded, string coding, long limit, CancellationToken cancellationToken)
+    public static async Task<ArraySegment<byte>?> DecodeAsync(HttpContext http, ArraySegment<byte> encoded, string coding, long limit)
     {
+        ArgumentNullException.ThrowIfNull(http);
         var input = new MemoryStream(encoded.Array!, encoded.Offset, encoded.Count, writable: false);
         await using Stream decoder = coding switch
         {
@@ -122,10 +142,54 @@ internal static class RequestBodyReader
             "deflate" => new DeflateStream(input, CompressionMode.Decompress),
             _ => throw new ArgumentOutOfRangeException(nameof(coding), coding, "Not a content coding this service decodes."),
         };
-        return await ReadAsync(decoder, limit, cancellationToken);
+        return await ReadAsync(decoder, limit, InitialBytes, Lease.Of(http), http.RequestAborted);
     }
 
     /// <summary>RFC 1950: compression method 8 (deflate) and a header checksum that makes the first two bytes a multiple of 31.</summary>
     private static bool HasZlibHeader(ReadOnlySpan<byte> data) =>
         data.Length >= 2 && (data[0] & 0x0F) == 8 && ((data[0] << 8) | data[1]) % 31 == 0;
+
+    /// <summary>The pool buffers one request holds; they go back to the pool when its response is done.</summary>
+    private sealed class Lease : IDisposable
+    {
+        private readonly List<byte[]> rented = [];
+
+        public static Lease Of(HttpContext http)
+        {
+            if (http.Features.Get<Lease>() is { } lease)
+            {
+                return lease;
+            }
+
+            lease = new Lease();
+            http.Features.Set(lease);
+            http.Response.RegisterForDispose(lease);
+            return lease;
+        }
+
+        public byte[] Rent(int length)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            rented.Add(buffer);
+            return buffer;
+        }
+
+        public void GiveBack(byte[] buffer)
+        {
+            if (rented.Remove(buffer))
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var buffer in rented)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            rented.Clear();
+        }
+    }
 }

@@ -276,7 +276,7 @@ public sealed partial class SoapGuardMiddleware(
     {
         var body = await RequestBodyReader.ReadAsync(http, maxBodyBytes);
         return body is { } encoded && coding != "identity"
-            ? await RequestBodyReader.DecodeAsync(encoded, coding, maxBodyBytes, http.RequestAborted)
+            ? await RequestBodyReader.DecodeAsync(http, encoded, coding, maxBodyBytes)
             : body;
     }
 
