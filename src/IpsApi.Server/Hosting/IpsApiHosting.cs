@@ -1,6 +1,3 @@
-using System.ServiceModel;
-using System.ServiceModel.Channels;
-using System.Text;
 using IpsApi.Core;
 using IpsApi.Core.Purge;
 using IpsApi.Server.Api;
@@ -14,8 +11,6 @@ using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Serilog;
-using SoapCore;
-using SoapCore.Extensibility;
 
 namespace IpsApi.Server.Hosting;
 
@@ -61,9 +56,9 @@ public static class IpsApiHosting
         builder.Services.AddSingleton<RequestSchemas>();
         builder.Services.AddSingleton<ContractDocuments>();
         builder.Services.AddSingleton<SoapRequestReader>();
-        builder.Services.AddSoapCore();
+        builder.Services.AddSingleton<SoapDispatcher>();
+        builder.Services.AddSingleton<SoapGuardMiddleware>();
         builder.Services.AddScoped<IpsApiSoapService>();
-        builder.Services.AddSingleton<IFaultExceptionTransformer, IpsFaultTransformer>();
         builder.Services.AddResponseCompression(options =>
         {
             options.Providers.Add<GzipCompressionProvider>();
@@ -100,25 +95,8 @@ public static class IpsApiHosting
         app.UseIpsApiDocumentPolicy();
         app.UseWhen(
             http => HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(SoapEndpointOptions.ServicePath, StringComparison.Ordinal),
-            soap =>
-            {
-                soap.UseMiddleware<SoapGuardMiddleware>();
-                soap.UseSoapEndpoint<IpsApiSoapService>(options =>
-                {
-                    options.Path = SoapEndpointOptions.ServicePath;
-                    options.SoapSerializer = SoapSerializer.XmlSerializer;
-                    options.EncoderOptions =
-                    [
-                        Encoder(MessageVersion.Soap11, SoapEnvelopeNamespaces.Soap11),
-                        Encoder(MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None), SoapEnvelopeNamespaces.Soap12),
-                    ];
-                    options.HttpGetEnabled = false;
-                    options.HttpsGetEnabled = false;
-                    options.HttpPostEnabled = false;
-                    options.HttpsPostEnabled = false;
-                    options.IndentXml = false;
-                });
-            });
+            // The guard ends the pipeline: it answers every SOAP request itself, with the operation's reply or a fault.
+            soap => soap.Run(app.Services.GetRequiredService<SoapGuardMiddleware>().InvokeAsync));
         app.MapContractDocuments();
         app.MapIpsConsole();
         app.MapInvalidationsApi();
@@ -143,11 +121,4 @@ public static class IpsApiHosting
             ? Serilog.Events.LogEventLevel.Error
             : Serilog.Events.LogEventLevel.Information;
 
-    /// <summary>One encoder per SOAP version, writing the envelope with the <c>soapenv</c> prefix as Axis-era clients expect.</summary>
-    private static SoapEncoderOptions Encoder(MessageVersion version, string envelopeNamespace)
-    {
-        var prefixes = new System.Xml.XmlNamespaceManager(new System.Xml.NameTable());
-        prefixes.AddNamespace("soapenv", envelopeNamespace);
-        return new SoapEncoderOptions { MessageVersion = version, WriteEncoding = new UTF8Encoding(false), XmlNamespaceOverrides = prefixes };
-    }
 }

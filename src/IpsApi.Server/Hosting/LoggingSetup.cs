@@ -10,7 +10,7 @@ namespace IpsApi.Server.Hosting;
 /// Serilog from configuration (<c>Serilog</c> section for levels): a readable console by default,
 /// one JSON object a line when <c>Log:Format</c> is <c>json</c>; either way, no logged value can break an
 /// entry's line or carry a terminal escape. Faults that are the caller's
-/// mistake are answers, not errors, so SoapCore's error log of them is dropped.
+/// mistake are answers, not errors, so an error log of one (by any component) is dropped.
 /// </summary>
 public static class LoggingSetup
 {

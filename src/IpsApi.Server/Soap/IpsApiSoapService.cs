@@ -4,7 +4,7 @@ using IpsApi.Core.Invalidation;
 
 namespace IpsApi.Server.Soap;
 
-/// <summary>The SOAP operations; the guard has authenticated the caller and validated the body.</summary>
+/// <summary>The SOAP operations, run by the <see cref="SoapDispatcher"/>; the guard has authenticated the caller and validated the body.</summary>
 public sealed class IpsApiSoapService(IHttpContextAccessor accessor, InvalidationService invalidations) : IIpsApiService
 {
     public async Task<CdnCacheInvalidationResponse> CdnCacheInvalidationAsync(CdnCacheInvalidationRequest request)
@@ -52,7 +52,7 @@ public sealed class IpsApiSoapService(IHttpContextAccessor accessor, Invalidatio
     private static OperationFaultArray? FaultArray(IReadOnlyList<(int Code, string Reason)> faults) =>
         faults.Count == 0 ? null : new OperationFaultArray { Items = [.. faults.Select(f => new OperationFault { Code = f.Code, Reason = f.Reason })] };
 
-    /// <summary>The guard's findings; it decided the operation from the body element, and SoapCore must agree.</summary>
+    /// <summary>The guard's findings; it decided the operation from the body element, and the dispatcher must agree.</summary>
     private (IpsCall Call, CancellationToken CancellationToken) Call(string operation)
     {
         var http = accessor.HttpContext ?? throw new InvalidOperationException("No HTTP request in flight.");

@@ -26,7 +26,7 @@ internal static class SoapBodyValidator
     /// <summary>
     /// Validates from the operation element (the reader's current node) to its end, and leaves the reader on
     /// the node after it. Adds what is wrong to <paramref name="problems"/> (at most five, plus the
-    /// urlArray count). Accepted <c>xsi:type</c> attributes stay in the body: SoapCore's XmlSerializer reads
+    /// urlArray count). Accepted <c>xsi:type</c> attributes stay in the body: the dispatcher's XmlSerializer reads
     /// such values by the contract's member types and ignores them.
     /// </summary>
     public static void Validate(XmlReader reader, XmlSchemaSet schemas, List<string> problems)

@@ -9,14 +9,14 @@ using Microsoft.Extensions.Options;
 namespace IpsApi.Server.Soap;
 
 /// <summary>
-/// Everything a SOAP request must pass before SoapCore dispatches it: a content coding it can decode,
+/// The SOAP endpoint. Everything a request must pass before its operation runs: a content coding it can decode,
 /// the size limit (on the decoded body), no DOCTYPE,
 /// a readable envelope, credentials (spec §2, checked by the <see cref="IpsAuthenticationHandler"/>), a body valid by the shipped XSD, and a SOAPAction
-/// that agrees with the body element. The body element decides the operation; SoapCore is told
-/// which by the SOAPAction it sees. Faults here are written directly, in the request's SOAP version.
+/// that agrees with the body element. The body element decides the operation, which the <see cref="SoapDispatcher"/>
+/// then runs on the body already read. Faults here are written directly, in the request's SOAP version.
 /// </summary>
 public sealed partial class SoapGuardMiddleware(
-    RequestDelegate next,
+    SoapDispatcher dispatcher,
     SoapRequestReader reader,
     IOptions<SoapEndpointOptions> options,
     ILogger<SoapGuardMiddleware> logger)
@@ -177,19 +177,14 @@ public sealed partial class SoapGuardMiddleware(
         }
 
         var caller = new Caller(user, headers.AppName, headers.AppVersion, http.Connection.RemoteIpAddress?.ToString());
-        http.Features.Set(new IpsCall(operation, caller, honouredFaultStatus));
+        var call = new IpsCall(operation, caller, honouredFaultStatus);
+        http.Features.Set(call);
         if (headers.GzipResponse == false)
         {
             http.Request.Headers.AcceptEncoding = default;
         }
 
-        // SoapCore is told the operation by name, whatever form the client's action took (it reads this
-        // header before SOAP 1.2's action parameter).
-        http.Request.Headers["SOAPAction"] = "\"" + operation + "\"";
-        http.Request.Headers.ContentEncoding = default;
-        http.Request.Body = new MemoryStream(body.Array!, body.Offset, body.Count, writable: false);
-        http.Request.ContentLength = body.Count;
-        await next(http);
+        await dispatcher.DispatchAsync(http, body, version, call);
     }
 
     /// <summary>

@@ -82,7 +82,7 @@ public sealed class SoapRequestReader(RequestSchemas schemas, IOptions<SoapEndpo
             request.Problems.Add($"The Body holds more than one element ('{reader.Name}' follows the operation element).");
         }
 
-        // What SoapCore will read after this is well-formed and within the depth limit too.
+        // What the dispatcher will read after this is well-formed and within the depth limit too.
         while (reader.Read())
         {
         }
