@@ -7,7 +7,7 @@ The sample profiler ends every stack in CPU_TIME (managed code running) or UNMAN
 (in native code: a syscall, the GC, OpenSSL, or a blocked wait). A native sample counts as busy
 unless the frame above it is a wait (Monitor.Wait, WaitHandle, semaphores, epoll, Sleep ...).
 Busy time is put in the group of the innermost frame (nearest the leaf) that matches a group,
-so Npgsql under EF Core counts as Npgsql and XmlSerializer under SoapCore as SoapCore.
+so Npgsql under EF Core counts as Npgsql and XmlSerializer under the SOAP dispatcher as dispatch.
 Prints busy ms and % per group (all busy samples, and the managed-code ones alone, which are
 certainly CPU), then the top frames by exclusive and inclusive busy time.
 """
@@ -23,7 +23,7 @@ GROUPS = [
     ("GC", r"^(GC|gc_heap|WKS::|SVR::)|GarbageCollect|GCHeap|PollGC"),
     ("password / crypto", r"Rfc2898|Pbkdf2|PasswordHasher|System\.Security\.Cryptography|Argon|Interop\+Crypto"),
     ("SOAP guard body validation", r"^ipsapi!IpsApi\.Server\.Soap\.(SoapGuard|SoapBodyValidator|SoapRequestReader|BoundedXmlReader|RequestBodyReader|SoapRequest|RequestSchemas|XmlReaderExtensions|SoapEnvelope)"),
-    ("SoapCore deserialisation/dispatch", r"^SoapCore!|Microsoft\.GeneratedCode|XmlSerializer"),
+    ("SOAP dispatch (binding the operation element, writing the reply)", r"^ipsapi!IpsApi\.Server\.Soap\.(SoapDispatcher|IpsApiSoapService|SoapFaultWriter)|Microsoft\.GeneratedCode|XmlSerializer"),
     ("backlog estimate", r"BacklogEstimat"),
     ("Npgsql / commit wait", r"^Npgsql!"),
     ("EF Core change tracking / SaveChanges / commands", r"^Microsoft\.EntityFrameworkCore|^Npgsql\.EntityFrameworkCore"),

@@ -158,7 +158,7 @@ public sealed class XmlSafetyTests(PostgresServerFixture fixture, ITestOutputHel
     [Fact]
     public async Task NestingAttackInHeader_OfOneMegabyte_WithValidCredentials_IsRefusedForDepthInLinearTime()
     {
-        // Before the limit, 150,000 levels in an unknown header went on to SoapCore: about 50 s of server CPU.
+        // Before the limit, 150,000 levels in an unknown header were read again at dispatch: about 50 s of server CPU.
         var envelope = Envelopes.Status(Envelopes.AuthHeader(fixture.Admin) + $"<x:deep xmlns:x=\"urn:x\">{Nested(150_000)}</x:deep>", "h");
         Assert.InRange(envelope.Length, 1_000_000, 1_100_000);
 
@@ -217,7 +217,7 @@ public sealed class XmlSafetyTests(PostgresServerFixture fixture, ITestOutputHel
     }
 
     [Fact]
-    public async Task NestingAfterTheBody_IsRefusedBeforeSoapCoreReadsIt()
+    public async Task NestingAfterTheBody_IsRefusedBeforeTheOperationIsBound()
     {
         var envelope = Envelopes.Invalidate(Envelopes.AuthHeader(fixture.Admin), fixture.CompanyA.Handle, [PostgresServerFixture.Url(fixture.CompanyA, "after")])
             .Replace("</soapenv:Envelope>", $"<x:deep xmlns:x=\"urn:x\">{Nested(MaxDepth)}</x:deep></soapenv:Envelope>", StringComparison.Ordinal);
