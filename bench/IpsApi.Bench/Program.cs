@@ -162,6 +162,14 @@ internal static class Program
             Console.WriteLine($"ratio IpsApi/floor (median req/s): {Format.Ratio(ratio)}");
         }
 
+        // The paced runs can fall behind and hold hundreds of requests at once: the peak before them is the closed loop's.
+        var closedPeak = server.PeakResidentBytes();
+        if (closedPeak is { } closedBytes)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"server peak resident set after the closed-loop runs: {Format.Bytes(closedBytes)}");
+        }
+
         Summary? paced = null;
         double pacedRate = double.NaN;
         var big = scenarios.FirstOrDefault(s => s.UrlsPerRequest == 1000);

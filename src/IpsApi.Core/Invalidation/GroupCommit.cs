@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using IpsApi.Core.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace IpsApi.Core.Invalidation;
 
@@ -12,12 +13,18 @@ namespace IpsApi.Core.Invalidation;
 /// (a commit's length, about a millisecond on PostgreSQL) and are then written together. Each caller is answered
 /// only once the commit that holds its request has returned, so a success reply still means a durable request.
 /// <para>
+/// <see cref="InvalidationOptions.CommitWriters"/> commits may be under way at once, each on a connection of its own:
+/// while one waits for its fsync the next can be written, and the store's work for large requests (compressing and
+/// logging their URLs) is not all on one of its processes.
+/// </para>
+/// <para>
 /// A commit the store refuses fails no one else's request: a group whose transaction was rolled back is written
 /// again one request at a time, so only the request that caused the refusal gets it. A commit whose answer was lost
 /// (<see cref="StoreFailure.OutcomeUnknown"/>) is reported to every request in it: each may have been stored.
 /// </para>
 /// </summary>
-public sealed partial class GroupCommit(IServiceScopeFactory scopes, Metrics.IpsMetrics metrics, ILogger<GroupCommit> logger) : IAsyncDisposable
+public sealed partial class GroupCommit(
+    IServiceScopeFactory scopes, IOptions<InvalidationOptions> options, Metrics.IpsMetrics metrics, ILogger<GroupCommit> logger) : IAsyncDisposable
 {
     /// <summary>The most requests in one commit: beyond a few dozen a commit only grows longer, not cheaper per request.</summary>
     public const int MaxRequests = 64;
@@ -25,9 +32,9 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, Metrics.Ips
     /// <summary>The most URLs in one commit, so that one transaction stays a few megabytes at most.</summary>
     public const int MaxUrls = 10_000;
 
-    private readonly Channel<Pending> waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> waiting = Channel.CreateUnbounded<Pending>();
     private readonly Lock starting = new();
-    private Task? writer;
+    private Task? writers;
 
     /// <summary>
     /// Stores <paramref name="request"/> (with its batches) and <paramref name="audit"/> in the next commit; completes
@@ -38,7 +45,7 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, Metrics.Ips
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(audit);
-        StartWriter();
+        StartWriters();
         var pending = new Pending(request, audit, cancellationToken);
         if (!waiting.Writer.TryWrite(pending))
         {
@@ -52,45 +59,56 @@ public sealed partial class GroupCommit(IServiceScopeFactory scopes, Metrics.Ips
     public async ValueTask DisposeAsync()
     {
         waiting.Writer.TryComplete();
-        if (writer is not null)
+        if (writers is not null)
         {
-            await writer;
+            await writers;
         }
     }
 
-    private void StartWriter()
+    private void StartWriters()
     {
-        if (writer is not null)
+        if (writers is not null)
         {
             return;
         }
 
         lock (starting)
         {
-            writer ??= Task.Run(WriteAsync);
+            writers ??= Task.WhenAll(Enumerable.Range(0, options.Value.CommitWriters).Select(_ => Task.Run(WriteAsync)));
         }
     }
 
+    /// <summary>One writer: takes what is waiting (up to the limits) and commits it, until the server stops.</summary>
     private async Task WriteAsync()
     {
         var group = new List<Pending>(MaxRequests);
-        while (await waiting.Reader.WaitToReadAsync())
+        // A request taken but over this group's URL limit opens this writer's next group.
+        Pending? carried = null;
+        while (carried is not null || await waiting.Reader.WaitToReadAsync())
         {
             group.Clear();
             var urls = 0;
-            // Take what is waiting, up to the limits; the first request always goes, however many URLs it has.
-            while (group.Count < MaxRequests && waiting.Reader.TryPeek(out var next)
-                && (group.Count == 0 || urls + next.Request.UrlCount <= MaxUrls))
+            var next = carried;
+            carried = null;
+            while (next is not null || (group.Count < MaxRequests && waiting.Reader.TryRead(out next)))
             {
-                waiting.Reader.TryRead(out _);
                 if (next.CancellationToken.IsCancellationRequested)
                 {
                     next.Stored.TrySetCanceled(next.CancellationToken);
-                    continue;
+                }
+                else if (group.Count > 0 && urls + next.Request.UrlCount > MaxUrls)
+                {
+                    carried = next;
+                    break;
+                }
+                else
+                {
+                    // The first request always goes, however many URLs it has.
+                    group.Add(next);
+                    urls += next.Request.UrlCount;
                 }
 
-                group.Add(next);
-                urls += next.Request.UrlCount;
+                next = null;
             }
 
             if (group.Count > 0)

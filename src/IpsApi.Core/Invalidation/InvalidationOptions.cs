@@ -21,6 +21,14 @@ public sealed class InvalidationOptions : IValidatableObject
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
+    /// Commits of accepted requests that may be under way at once (see <see cref="GroupCommit"/>). One writer
+    /// groups the most; a second keeps a commit going while the first waits for its fsync, and spreads the store's
+    /// work for large requests over two of its processes.
+    /// </summary>
+    [Range(1, 16, ErrorMessage = "Invalidation:CommitWriters must be from {1} to {2}.")]
+    public int CommitWriters { get; set; } = 2;
+
+    /// <summary>
     /// The switch for every company: false refuses every <c>cdnCacheInvalidation</c> call (fault 20009), e.g. while
     /// the CDN is overloaded. Requests already accepted are still purged.
     /// </summary>

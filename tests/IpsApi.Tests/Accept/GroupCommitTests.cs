@@ -1,10 +1,13 @@
 using System.Diagnostics.Metrics;
+using IpsApi.Core;
 using IpsApi.Core.Companies;
 using IpsApi.Core.Invalidation;
 using IpsApi.Core.Metrics;
 using IpsApi.Tests.Usage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace IpsApi.Tests.Accept;
@@ -12,14 +15,17 @@ namespace IpsApi.Tests.Accept;
 /// <summary>
 /// Requests accepted while a commit is under way share the next one, on PostgreSQL. The test holds the commit of a
 /// first request with a lock on the requests table (its INSERT waits, as it would behind a slow fsync), so that the
-/// others are waiting when it ends: which requests share a commit is then certain, not a matter of timing.
+/// others are waiting when it ends: which requests share a commit is then certain, not a matter of timing. The
+/// grouping tests run one writer, so that no second commit takes part of what waits.
 /// </summary>
 public sealed class GroupCommitTests
 {
+    private static readonly Dictionary<string, string?> OneWriter = new() { ["Invalidation:CommitWriters"] = "1" };
+
     [Fact]
     public async Task RequestsArrivingDuringACommit_AreStoredTogether_InTheNextOne()
     {
-        await using var store = await UsageStore.StartAsync(postgres: true);
+        await using var store = await UsageStore.StartAsync(postgres: true, OneWriter);
         var company = await store.AddCompanyAsync();
         var commits = new CommitSizes(store);
         var group = store.Singleton<GroupCommit>();
@@ -42,7 +48,7 @@ public sealed class GroupCommitTests
     [Fact]
     public async Task ARequestTheStoreRefuses_FailsAlone_AndTheOthersOfItsGroupAreStored()
     {
-        await using var store = await UsageStore.StartAsync(postgres: true);
+        await using var store = await UsageStore.StartAsync(postgres: true, OneWriter);
         var company = await store.AddCompanyAsync();
         var gone = new Company { Id = int.MaxValue, Name = "gone", RootId = "Gone", PublishHosts = ["gone.test"] };
         var commits = new CommitSizes(store);
@@ -72,7 +78,7 @@ public sealed class GroupCommitTests
     [Fact]
     public async Task ARequestCancelledBeforeItsCommitBegins_IsNotStored()
     {
-        await using var store = await UsageStore.StartAsync(postgres: true);
+        await using var store = await UsageStore.StartAsync(postgres: true, OneWriter);
         var company = await store.AddCompanyAsync();
         var group = store.Singleton<GroupCommit>();
         using var cancel = new CancellationTokenSource();
@@ -92,6 +98,48 @@ public sealed class GroupCommitTests
         await kept;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         Assert.Equal((2, 2, 2), await store.StoredAsync(company));
+    }
+
+    [Fact]
+    public async Task TwoWriters_KeepTwoCommitsUnderWayAtOnce()
+    {
+        await using var store = await UsageStore.StartAsync(postgres: true, new Dictionary<string, string?> { ["Invalidation:CommitWriters"] = "2" });
+        var company = await store.AddCompanyAsync();
+        var group = store.Singleton<GroupCommit>();
+
+        Task first, second;
+        await using (var held = await HoldRequestsTableAsync(store))
+        {
+            first = group.StoreAsync(NewRequest(store, company, out var a), a, CancellationToken.None);
+            await held.WaitForBlockedInsertAsync();
+            second = group.StoreAsync(NewRequest(store, company, out var b), b, CancellationToken.None);
+            // One writer would leave the second request waiting for the first commit: only one INSERT would wait here.
+            await held.WaitForBlockedInsertAsync(inserts: 2);
+            await held.ReleaseAsync();
+        }
+
+        await first;
+        await second;
+        Assert.Equal((2, 2, 2), await store.StoredAsync(company));
+    }
+
+    [Theory]
+    [InlineData("1", null)]
+    [InlineData("16", null)]
+    [InlineData("0", "Invalidation:CommitWriters must be from 1 to 16.")]
+    [InlineData("17", "Invalidation:CommitWriters must be from 1 to 16.")]
+    public void CommitWriters_AreCheckedAtStart(string writers, string? failure)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Invalidation:CommitWriters"] = writers }).Build();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddIpsCore(configuration).BuildServiceProvider();
+        if (failure is null)
+        {
+            Assert.Equal(int.Parse(writers, System.Globalization.CultureInfo.InvariantCulture), services.GetRequiredService<IOptions<InvalidationOptions>>().Value.CommitWriters);
+            return;
+        }
+
+        var refused = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<InvalidationOptions>>().Value);
+        Assert.Contains(failure, refused.Message, StringComparison.Ordinal);
     }
 
     private static InvalidationRequest NewRequest(UsageStore store, Company company, out AuditRecord audit)
@@ -137,8 +185,8 @@ public sealed class GroupCommitTests
 
     private sealed class HeldTable(NpgsqlConnection connection, NpgsqlTransaction transaction, string connectionString) : IAsyncDisposable
     {
-        /// <summary>Waits until another session's INSERT into the table is waiting for the lock (the first commit is under way).</summary>
-        public async Task WaitForBlockedInsertAsync()
+        /// <summary>Waits until <paramref name="inserts"/> other sessions' INSERTs into the table wait for the lock (their commits are under way).</summary>
+        public async Task WaitForBlockedInsertAsync(int inserts = 1)
         {
             await using var watcher = new NpgsqlConnection(connectionString);
             await watcher.OpenAsync();
@@ -146,7 +194,7 @@ public sealed class GroupCommitTests
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO%invalidation_requests%'",
                 watcher);
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while ((long)(await blocked.ExecuteScalarAsync(deadline.Token))! == 0)
+            while ((long)(await blocked.ExecuteScalarAsync(deadline.Token))! < inserts)
             {
                 await Task.Delay(5, deadline.Token);
             }
