@@ -13,9 +13,9 @@ namespace IpsApi.Core.Invalidation;
 /// (a commit's length, about a millisecond on PostgreSQL) and are then written together. Each caller is answered
 /// only once the commit that holds its request has returned, so a success reply still means a durable request.
 /// <para>
-/// <see cref="InvalidationOptions.CommitWriters"/> commits may be under way at once, each on a connection of its own:
-/// while one waits for its fsync the next can be written, and the store's work for large requests (compressing and
-/// logging their URLs) is not all on one of its processes.
+/// <see cref="InvalidationOptions.CommitWriters"/> commits (one by default) may be under way at once, each on a
+/// connection of its own: with more than one, the next commit can be written while one waits for its fsync, at the
+/// price of smaller groups.
 /// </para>
 /// <para>
 /// A commit the store refuses fails no one else's request: a group whose transaction was rolled back is written
