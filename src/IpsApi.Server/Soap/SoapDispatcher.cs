@@ -96,18 +96,13 @@ public sealed partial class SoapDispatcher(ILogger<SoapDispatcher> logger)
             fault = IpsFault.ServerException();
         }
 
-        RequestLog.Fault(http, fault);
         if (fault.RetryAfter is { } retryAfter)
         {
             // A usage limit says when the call can succeed; HTTP clients and proxies read it here.
             http.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var envelope = SoapFaultWriter.Write(version, fault);
-        http.Response.StatusCode = call.FaultHttpStatusCode ?? StatusCodes.Status500InternalServerError;
-        http.Response.ContentType = SoapFaultWriter.ContentType(version);
-        http.Response.ContentLength = envelope.Length;
-        await http.Response.Body.WriteAsync(envelope, http.RequestAborted);
+        await SoapFaultWriter.WriteAsync(http, version, call.FaultHttpStatusCode ?? StatusCodes.Status500InternalServerError, fault);
     }
 
     /// <summary>The operation element of a validated envelope: the first element of its Body, bound by <paramref name="serializer"/>.</summary>

@@ -62,6 +62,19 @@ public static class SoapFaultWriter
         return buffer.ToArray();
     }
 
+    /// <summary>Answers the request with <paramref name="fault"/> as its whole response, noted for the request log.</summary>
+    public static async Task WriteAsync(HttpContext http, SoapVersion version, int status, IpsFault fault)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(fault);
+        RequestLog.Fault(http, fault);
+        var envelope = Write(version, fault);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = ContentType(version);
+        http.Response.ContentLength = envelope.Length;
+        await http.Response.Body.WriteAsync(envelope, http.RequestAborted);
+    }
+
     public static string ContentType(SoapVersion version) =>
         version == SoapVersion.Soap12 ? "application/soap+xml; charset=utf-8" : "text/xml; charset=utf-8";
 

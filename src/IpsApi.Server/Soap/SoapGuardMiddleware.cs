@@ -31,7 +31,7 @@ public sealed partial class SoapGuardMiddleware(
         var transport = TransportVersion(http.Request.ContentType);
         if (transport is null)
         {
-            await WriteFaultAsync(http, SoapVersion.Soap11, StatusCodes.Status415UnsupportedMediaType, IpsFault.InvalidRequestXml(
+            await SoapFaultWriter.WriteAsync(http, SoapVersion.Soap11, StatusCodes.Status415UnsupportedMediaType, IpsFault.InvalidRequestXml(
                 "Content-Type must be text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)."));
             return;
         }
@@ -39,7 +39,7 @@ public sealed partial class SoapGuardMiddleware(
         var version = transport.Value;
         if (RequestBodyReader.ContentCoding(http.Request.Headers.ContentEncoding) is not { } coding)
         {
-            await WriteFaultAsync(http, version, StatusCodes.Status415UnsupportedMediaType, IpsFault.InvalidRequestXml(
+            await SoapFaultWriter.WriteAsync(http, version, StatusCodes.Status415UnsupportedMediaType, IpsFault.InvalidRequestXml(
                 $"Content-Encoding '{http.Request.Headers.ContentEncoding}' is not supported: send the body as it is, gzip- or deflate-encoded."));
             return;
         }
@@ -51,7 +51,7 @@ public sealed partial class SoapGuardMiddleware(
         }
         catch (InvalidDataException)
         {
-            await WriteFaultAsync(http, version, StatusCodes.Status500InternalServerError, IpsFault.InvalidRequestXml(
+            await SoapFaultWriter.WriteAsync(http, version, StatusCodes.Status500InternalServerError, IpsFault.InvalidRequestXml(
                 $"The request body is not valid {coding} data, as its Content-Encoding says."));
             return;
         }
@@ -66,7 +66,7 @@ public sealed partial class SoapGuardMiddleware(
                 return;
             }
 
-            await WriteFaultAsync(http, version, e.StatusCode, IpsFault.InvalidRequestXml($"The request body could not be read: {e.Message}"));
+            await SoapFaultWriter.WriteAsync(http, version, e.StatusCode, IpsFault.InvalidRequestXml($"The request body could not be read: {e.Message}"));
             return;
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
@@ -79,7 +79,7 @@ public sealed partial class SoapGuardMiddleware(
 
         if (read is not { } body)
         {
-            await WriteFaultAsync(http, version, StatusCodes.Status413PayloadTooLarge, IpsFault.InvalidRequestXml(
+            await SoapFaultWriter.WriteAsync(http, version, StatusCodes.Status413PayloadTooLarge, IpsFault.InvalidRequestXml(
                 $"The request body is larger than {maxBodyBytes} bytes, the most a request of 1000 URLs needs."));
             return;
         }
@@ -87,7 +87,7 @@ public sealed partial class SoapGuardMiddleware(
         if (body.AsSpan().IndexOf(Doctype) >= 0)
         {
             LogDoctypeRefused(logger);
-            await WriteFaultAsync(http, version, StatusCodes.Status500InternalServerError,
+            await SoapFaultWriter.WriteAsync(http, version, StatusCodes.Status500InternalServerError,
                 IpsFault.InvalidRequestXml("DOCTYPE declarations are not accepted in requests."));
             return;
         }
@@ -99,7 +99,7 @@ public sealed partial class SoapGuardMiddleware(
         }
         catch (Exception e) when (e is XmlException or SoapReadException)
         {
-            await WriteFaultAsync(http, version, StatusCodes.Status500InternalServerError,
+            await SoapFaultWriter.WriteAsync(http, version, StatusCodes.Status500InternalServerError,
                 IpsFault.InvalidRequestXml($"The request is not a readable SOAP envelope: {e.Message}"));
             return;
         }
@@ -109,7 +109,7 @@ public sealed partial class SoapGuardMiddleware(
         var faultStatus = honouredFaultStatus ?? StatusCodes.Status500InternalServerError;
         if (request.Version != version)
         {
-            await WriteFaultAsync(http, request.Version, faultStatus, IpsFault.InvalidRequestXml(
+            await SoapFaultWriter.WriteAsync(http, request.Version, faultStatus, IpsFault.InvalidRequestXml(
                 $"A SOAP {(request.Version == SoapVersion.Soap12 ? "1.2" : "1.1")} envelope must be sent with Content-Type "
                 + (request.Version == SoapVersion.Soap12 ? "application/soap+xml." : "text/xml.")));
             return;
@@ -128,11 +128,11 @@ public sealed partial class SoapGuardMiddleware(
             {
                 case null:
                     http.Response.Headers.WWWAuthenticate = IpsAuthentication.BasicChallenge;
-                    await WriteFaultAsync(http, version, StatusCodes.Status401Unauthorized, IpsFault.NoCredentials(
+                    await SoapFaultWriter.WriteAsync(http, version, StatusCodes.Status401Unauthorized, IpsFault.NoCredentials(
                         "No credentials: send an authHeader SOAP header, the AuthUser/AuthPassword headers, or HTTP Basic authentication."));
                     return;
                 case IpsAuthenticationProblem.MalformedCredentials:
-                    await WriteFaultAsync(http, version, faultStatus, IpsFault.NoCredentials(failure.Detail!));
+                    await SoapFaultWriter.WriteAsync(http, version, faultStatus, IpsFault.NoCredentials(failure.Detail!));
                     return;
                 case IpsAuthenticationProblem.TooManyWaiting:
                     // Too many attempts already waiting on this lock: closing the connection is the cheapest answer
@@ -144,16 +144,16 @@ public sealed partial class SoapGuardMiddleware(
                     http.Response.StatusCode = StatusCodes.Status400BadRequest;
                     return;
                 case IpsAuthenticationProblem.ServerFault:
-                    await WriteFaultAsync(http, version, faultStatus, IpsFault.ServerException());
+                    await SoapFaultWriter.WriteAsync(http, version, faultStatus, IpsFault.ServerException());
                     return;
                 case IpsAuthenticationProblem.Busy:
                     RequestLog.Busy(http);
                     http.Response.Headers.RetryAfter = "1";
-                    await WriteFaultAsync(http, version, faultStatus, IpsFault.ServerBusy());
+                    await SoapFaultWriter.WriteAsync(http, version, faultStatus, IpsFault.ServerBusy());
                     return;
                 default:
                     // Unknown user, wrong password, or a locked name or address: one fault for all (logged by the verifier).
-                    await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidCredentials());
+                    await SoapFaultWriter.WriteAsync(http, version, faultStatus, IpsFault.InvalidCredentials());
                     return;
             }
         }
@@ -161,7 +161,7 @@ public sealed partial class SoapGuardMiddleware(
         RequestLog.User(http, user.Email);
         if (request.Problems.Count > 0)
         {
-            await WriteFaultAsync(http, version, faultStatus,
+            await SoapFaultWriter.WriteAsync(http, version, faultStatus,
                 IpsFault.InvalidRequestXml("The request does not match the IpsApi schema: " + string.Join(" ", request.Problems)));
             return;
         }
@@ -171,7 +171,7 @@ public sealed partial class SoapGuardMiddleware(
         var action = SoapAction(http.Request, version);
         if (!string.IsNullOrEmpty(action) && ActionOperation(action) != operation)
         {
-            await WriteFaultAsync(http, version, faultStatus, IpsFault.InvalidRequestXml(
+            await SoapFaultWriter.WriteAsync(http, version, faultStatus, IpsFault.InvalidRequestXml(
                 $"SOAPAction '{action}' names a different operation than the body element '{request.BodyElement!.Name}' ({operation})."));
             return;
         }
@@ -273,16 +273,6 @@ public sealed partial class SoapGuardMiddleware(
         return body is { } encoded && coding != "identity"
             ? await RequestBodyReader.DecodeAsync(http, encoded, coding, maxBodyBytes)
             : body;
-    }
-
-    private static async Task WriteFaultAsync(HttpContext http, SoapVersion version, int status, IpsFault fault)
-    {
-        RequestLog.Fault(http, fault);
-        var envelope = SoapFaultWriter.Write(version, fault);
-        http.Response.StatusCode = status;
-        http.Response.ContentType = SoapFaultWriter.ContentType(version);
-        http.Response.ContentLength = envelope.Length;
-        await http.Response.Body.WriteAsync(envelope, http.RequestAborted);
     }
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "authHeader/faultHttpStatusCode {Status} ignored: a fault is sent with 200, 4xx or 5xx; answering with 500")]
