@@ -22,6 +22,7 @@ public static class PurgeServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<PurgeRouting>();
         services.AddSingleton<QueueSignal>();
+        services.AddSingleton<IBacklogReader, StoreBacklogReader>();
         services.AddSingleton<BacklogEstimator>();
         services.TryAddSingleton<Budget.RateBudget>();
         services.AddScoped<BatchQueue>();

@@ -1,6 +1,4 @@
 using IpsApi.Core.Companies;
-using IpsApi.Core.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -9,15 +7,27 @@ namespace IpsApi.Core.Purge.Queue;
 /// <summary>
 /// The <c>estimatedSeconds</c> quoted for a new request: the providers' own estimates along the
 /// company's tiers (Akamai says how long its purges take), plus, when work is queued ahead, the
-/// URLs ahead and the request's own at the drain rate measured over the last minute. The queue
-/// figures are read at most once a second.
+/// URLs ahead and the request's own at the drain rate measured over the last minute.
+/// <para>
+/// The queue figures are read at most once a second, and at most a twentieth of the time: summing a large backlog
+/// takes the store a while (a read of 200 ms is repeated 4 s later at the earliest), and a quote needs no fresher
+/// figures than that. One caller reads them; callers arriving meanwhile quote from the figures read before, so a slow
+/// read holds up no accept but its own. Only the very first read is waited for by all.
+/// </para>
 /// </summary>
-public sealed class BacklogEstimator(IServiceScopeFactory scopes, PurgeRouting routing, TimeProvider clock, IOptions<PurgeOptions> options)
+public sealed class BacklogEstimator(
+    IServiceScopeFactory scopes, PurgeRouting routing, IBacklogReader reader, TimeProvider clock, IOptions<PurgeOptions> options)
 {
     public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(1);
-    private readonly SemaphoreSlim refreshing = new(1, 1);
-    private Snapshot? current;
+
+    /// <summary>The least time between two reads of the queue figures.</summary>
+    public static readonly TimeSpan MinimumRefresh = TimeSpan.FromSeconds(1);
+
+    /// <summary>The time between two reads is at least this many times the last read's length.</summary>
+    public const int RefreshPerReadLength = 20;
+
+    private readonly SemaphoreSlim reading = new(1, 1);
+    private volatile Snapshot? current;
 
     public async Task<int> EstimateAsync(Company company, int newUrls, CancellationToken cancellationToken)
     {
@@ -27,45 +37,50 @@ public sealed class BacklogEstimator(IServiceScopeFactory scopes, PurgeRouting r
         return (int)Math.Clamp(Math.Ceiling(providerSeconds + queueSeconds), 1, 86_400);
     }
 
+    /// <summary>The time between two reads after a read that took <paramref name="readLength"/>.</summary>
+    public static TimeSpan RefreshAfter(TimeSpan readLength) =>
+        readLength * RefreshPerReadLength > MinimumRefresh ? readLength * RefreshPerReadLength : MinimumRefresh;
+
     private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (current is { } fresh && now - fresh.At < RefreshEvery)
+        var last = current;
+        if (last is not null && clock.GetUtcNow() < last.NextReadAt)
         {
-            return fresh;
+            return last;
         }
 
-        await refreshing.WaitAsync(cancellationToken);
+        if (!reading.Wait(0, cancellationToken))
+        {
+            if (last is not null)
+            {
+                // Another caller is reading: quote from what it read before.
+                return last;
+            }
+
+            await reading.WaitAsync(cancellationToken);
+        }
+
         try
         {
-            if (current is { } other && now - other.At < RefreshEvery)
+            var started = clock.GetUtcNow();
+            if (current is { } other && started < other.NextReadAt)
             {
                 return other;
             }
 
+            var backlog = await reader.ReadAsync(started - RateWindow, cancellationToken);
+            var rate = backlog.DrainedUrls > 0 ? backlog.DrainedUrls / RateWindow.TotalSeconds : options.Value.AssumedUrlsPerSecond;
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<IpsDbContext>();
-                var since = now - RateWindow;
-            var queued = await db.Database.SqlQuery<long>($"""
-                SELECT COALESCE(SUM(url_count), 0) AS "Value" FROM notification_batches
-                WHERE status IN ('Received', 'FlushingOrigin', 'FlushingCdn')
-                """).SingleAsync(cancellationToken);
-            var drained = queued == 0
-                ? 0
-                : await db.Database.SqlQuery<long>($"""
-                    SELECT COALESCE(SUM(url_count), 0) AS "Value" FROM notification_batches
-                    WHERE completed_at >= {since} AND status = 'Done'
-                    """).SingleAsync(cancellationToken);
-            var rate = drained > 0 ? drained / RateWindow.TotalSeconds : options.Value.AssumedUrlsPerSecond;
             var providers = scope.ServiceProvider.GetServices<IPurgeProvider>().ToDictionary(p => p.Name, p => p.EstimatedSeconds, StringComparer.Ordinal);
-            current = new Snapshot(now, queued, rate, providers);
-            return current;
+            var snapshot = new Snapshot(started + RefreshAfter(clock.GetUtcNow() - started), backlog.QueuedUrls, rate, providers);
+            current = snapshot;
+            return snapshot;
         }
         finally
         {
-            refreshing.Release();
+            reading.Release();
         }
     }
 
-    private sealed record Snapshot(DateTimeOffset At, long QueuedUrls, double UrlsPerSecond, Dictionary<string, int> ProviderSeconds);
+    private sealed record Snapshot(DateTimeOffset NextReadAt, long QueuedUrls, double UrlsPerSecond, Dictionary<string, int> ProviderSeconds);
 }
