@@ -48,6 +48,9 @@ internal static class SoapBodyValidator
         var path = new string[64];
         var urlItems = 0;
         var emailItems = 0;
+        // The text of an element that any text fits (see AnyTextFits) is not handed to the validator: a thousand
+        // URLs would each become a string here only to be accepted unread, and again in the dispatcher.
+        var anyTextFits = false;
         while (true)
         {
             switch (reader.NodeType)
@@ -67,21 +70,23 @@ internal static class SoapBodyValidator
                         }
                     }
 
-                    ValidateStartTag(reader, validator, info, problems, lineInfo);
+                    anyTextFits = ValidateStartTag(reader, validator, info, problems, lineInfo);
                     if (reader.IsEmptyElement)
                     {
                         validator.ValidateEndElement(info);
+                        anyTextFits = false;
                     }
 
                     break;
-                case XmlNodeType.Text or XmlNodeType.CDATA:
+                case XmlNodeType.Text or XmlNodeType.CDATA when !anyTextFits:
                     validator.ValidateText(reader.Value);
                     break;
-                case XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                case XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace when !anyTextFits:
                     validator.ValidateWhitespace(reader.Value);
                     break;
                 case XmlNodeType.EndElement:
                     validator.ValidateEndElement(info);
+                    anyTextFits = false;
                     break;
             }
 
@@ -113,7 +118,8 @@ internal static class SoapBodyValidator
         reader.Read();
     }
 
-    private static void ValidateStartTag(XmlReader reader, XmlSchemaValidator validator, XmlSchemaInfo info, List<string> problems, IXmlLineInfo? lineInfo)
+    /// <summary>Validates an element's start tag and attributes; true when any text fits the element (<see cref="AnyTextFits"/>).</summary>
+    private static bool ValidateStartTag(XmlReader reader, XmlSchemaValidator validator, XmlSchemaInfo info, List<string> problems, IXmlLineInfo? lineInfo)
     {
         string? xsiType = null;
         string? xsiNil = null;
@@ -157,7 +163,17 @@ internal static class SoapBodyValidator
         }
 
         validator.ValidateEndOfAttributes(null);
+        return xsiNil is null && AnyTextFits(info);
     }
+
+    /// <summary>
+    /// An element declared as plain <c>xsd:string</c> (no facets, no fixed value) accepts any text XML can carry, so
+    /// its text need not be validated. Not one whose <c>xsi:nil</c> forbids content, which is left to the validator.
+    /// </summary>
+    private static bool AnyTextFits(XmlSchemaInfo info) =>
+        info.Validity != XmlSchemaValidity.Invalid
+        && info.SchemaType is XmlSchemaSimpleType { QualifiedName: var type } && type == StringType.QualifiedName
+        && info.SchemaElement is { FixedValue: null };
 
     /// <summary>A built-in XSD type (under any prefix bound to the XSD namespace) that fits the element's simple type.</summary>
     private static bool AcceptsXsiType(XmlReader reader, string xsiType, XmlSchemaType? declared)

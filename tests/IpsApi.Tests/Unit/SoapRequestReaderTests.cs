@@ -44,6 +44,47 @@ public sealed class SoapRequestReaderTests
             reader.Read(new MemoryStream(Encoding.UTF8.GetBytes(envelope)), new CancellationToken(canceled: true)));
     }
 
+    /// <summary>
+    /// The text of a plain <c>xsd:string</c> element (a URL item) is not handed to the schema validator, since any text
+    /// fits; what is wrong around or inside such an element must still be found.
+    /// </summary>
+    [Theory]
+    [InlineData("<ns:items>http://a.test/<ns:x/>b</ns:items>", "element")]
+    [InlineData("<ns:items xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"true\">http://a.test/</ns:items>", "nil")]
+    [InlineData("stray text<ns:items>http://a.test/</ns:items>", "text")]
+    [InlineData("<ns:items xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xsi:type=\"xsd:int\">http://a.test/</ns:items>", "xsi:type")]
+    public void UrlItem_ProblemsAroundItsText_AreStillFound(string items, string named)
+    {
+        var reader = new SoapRequestReader(Schemas, Options.Create(new SoapEndpointOptions()));
+        var envelope = Envelopes.Invalidate(Envelopes.AuthHeader("u", "p"), "c|1", ["http://a.test/first"])
+            .Replace("<ns:items>http://a.test/first</ns:items>", items, StringComparison.Ordinal);
+
+        var problems = reader.Read(new MemoryStream(Encoding.UTF8.GetBytes(envelope)), CancellationToken.None).Problems;
+
+        Assert.Contains(problems, p => p.Contains(named, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void UrlItem_CharacterXmlForbids_IsRefused()
+    {
+        var reader = new SoapRequestReader(Schemas, Options.Create(new SoapEndpointOptions()));
+        var envelope = Envelopes.Invalidate(Envelopes.AuthHeader("u", "p"), "c|1", ["http://a.test/first"])
+            .Replace("http://a.test/first", "http://a.test/&#1;", StringComparison.Ordinal);
+
+        var error = Assert.Throws<System.Xml.XmlException>(() => reader.Read(new MemoryStream(Encoding.UTF8.GetBytes(envelope)), CancellationToken.None));
+        Assert.Contains("0x01", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UrlItems_AnyTextAtAll_HaveNoProblem()
+    {
+        var reader = new SoapRequestReader(Schemas, Options.Create(new SoapEndpointOptions()));
+        var envelope = Envelopes.Invalidate(Envelopes.AuthHeader("u", "p"), "c|1", ["http://a.test/ünïcode", " spaced ", "", "<not a tag>", "&amp;"])
+            .Replace("<ns:items>&lt;not a tag&gt;</ns:items>", "<ns:items><![CDATA[<not a tag>]]></ns:items>", StringComparison.Ordinal);
+
+        Assert.Empty(reader.Read(new MemoryStream(Encoding.UTF8.GetBytes(envelope)), CancellationToken.None).Problems);
+    }
+
     /// <summary>A header element holding elements nested so that it and they span <paramref name="levels"/> levels.</summary>
     private static string Header(int levels) =>
         "<x:deep xmlns:x=\"urn:x\">" + string.Concat(Enumerable.Repeat("<a>", levels - 1)) + string.Concat(Enumerable.Repeat("</a>", levels - 1)) + "</x:deep>";
