@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AuthFailureSweep>();
         services.AddSingleton<PasswordHashGate>();
         services.AddSingleton<KnownLocks>();
+        services.AddSingleton<SaturatedKeys>();
         services.AddSingleton<RefusalPacer>();
         services.AddOptions<LoginThrottleOptions>()
             .BindSettings(LoginThrottleOptions.Section)

@@ -65,7 +65,7 @@ public sealed partial class ApiKeyVerifier(
         {
             LogInvalidKey(logger, prefix, keys.Address);
             metrics.AuthFailure(Metrics.AuthFailureReasons.InvalidApiKey);
-            var counted = await throttle.CountAsync(keys, now, cancellationToken);
+            var counted = await throttle.CountFailureAsync(keys, now, cancellationToken);
             foreach (var reached in LoginThrottle.Reached(counted, options.Value))
             {
                 knownLocks.Remember(reached);

@@ -31,6 +31,7 @@ public sealed partial class CredentialVerifier(
     LoginThrottle throttle,
     PasswordHashGate gate,
     KnownLocks knownLocks,
+    SaturatedKeys saturated,
     TimeProvider clock,
     IOptions<LoginThrottleOptions> options,
     ILogger<CredentialVerifier> logger,
@@ -71,6 +72,12 @@ public sealed partial class CredentialVerifier(
             return CredentialCheck.Locked(known);
         }
 
+        if (saturated.Find(keys) is { } full)
+        {
+            LogRefusedOverLimit(logger, LoggedName(normalized), keys.Address, Describe(full.Kind));
+            return CredentialCheck.Locked(full);
+        }
+
         var (user, failures) = await LookUpAsync(normalized, keys, cancellationToken);
         var now = clock.GetUtcNow();
         if (LoginThrottle.LockedBy(failures, limits, now) is { } locked)
@@ -90,25 +97,41 @@ public sealed partial class CredentialVerifier(
             return Verified(user);
         }
 
-        var counted = await throttle.CountAsync(keys, now, cancellationToken);
-        if (LoginThrottle.OverLimit(counted, limits) is { } over)
+        var begun = await throttle.BeginAsync(keys, now, cancellationToken);
+        if (LoginThrottle.OverLimit(begun, limits) is { } over)
         {
-            knownLocks.Remember(over);
-            LogRefused(normalized, keys.Address, over);
+            // Racing attempts fill the limit with checks under way: this one is refused unchecked, counts for nothing
+            // and locks nothing (the checks under way may well be right passwords).
+            saturated.Remember(over);
+            await throttle.UncountAsync(begun, cancellationToken);
+            LogRefusedOverLimit(logger, LoggedName(normalized), keys.Address, Describe(over.Kind));
             return CredentialCheck.Locked(over);
         }
 
-        var matches = await gate.VerifyAsync(password, user?.PasswordHash ?? DummyHash, cancellationToken);
+        bool? matches;
+        try
+        {
+            matches = await gate.VerifyAsync(password, user?.PasswordHash ?? DummyHash, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller went away before its password was checked: nothing to count.
+            await EndCheckAsync(throttle.UncountAsync(begun, CancellationToken.None), begun);
+            throw;
+        }
+
         if (matches is null)
         {
-            await throttle.UncountAsync(counted, cancellationToken);
+            await EndCheckAsync(throttle.UncountAsync(begun, cancellationToken), begun);
             return CredentialCheck.Busy;
         }
 
         if (!matches.Value)
         {
             LogInvalidCredentials(logger, LoggedName(normalized), keys.Address);
-            foreach (var reached in LoginThrottle.Reached(counted, limits))
+            var failed = await throttle.FailAsync(begun, clock.GetUtcNow(), CancellationToken.None);
+            saturated.Release(begun);
+            foreach (var reached in LoginThrottle.Reached(failed, limits))
             {
                 knownLocks.Remember(reached);
                 LogLocked(reached);
@@ -118,8 +141,15 @@ public sealed partial class CredentialVerifier(
         }
 
         cache.Remember(user!.Email, password, user.PasswordHash);
-        await throttle.ForgiveAsync(keys, counted, cancellationToken);
+        await EndCheckAsync(throttle.ForgiveAsync(keys, begun, cancellationToken), begun);
         return Verified(user);
+    }
+
+    /// <summary>A check counted in <paramref name="begun"/> has ended once <paramref name="write"/> is stored: attempts on its keys are looked up again.</summary>
+    private async Task EndCheckAsync(Task write, IReadOnlyList<AuthFailure> begun)
+    {
+        await write;
+        saturated.Release(begun);
     }
 
     private static CredentialCheck Verified(StoredUser user) =>
@@ -194,6 +224,10 @@ public sealed partial class CredentialVerifier(
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information,
         Message = "Refused the login of {UserName} from {ClientAddress} without checking it: its {Locked:l} is locked until {LockedUntil:u}")]
     private static partial void LogRefusedLocked(ILogger logger, string userName, string? clientAddress, string locked, DateTimeOffset lockedUntil);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information,
+        Message = "Refused the login of {UserName} from {ClientAddress} without checking it: its {Key:l} has as many failures and checks under way as its limit")]
+    private static partial void LogRefusedOverLimit(ILogger logger, string userName, string? clientAddress, string key);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
         Message = "Locked user name {UserName} after {Failures} failed logins within {Window:l}: its logins are refused until {LockedUntil:u}")]

@@ -43,17 +43,17 @@ public sealed class LoginThrottleStoreTests
             // A success (checked, then remembered) and a failure: the name counts 1, and the address 1.
             Assert.Equal(HttpStatusCode.OK, (await LoginAsync(user.Email, user.Password)).Status);
             Assert.Equal(10001, (await LoginAsync(user.Email, "wrong")).Fault.Code);
-            Assert.Equal([(AuthFailureKind.UserName, 1), (AuthFailureKind.Address, 1)], Counts(await RowsAsync()));
+            Assert.Equal([(AuthFailureKind.UserName, 1, 0), (AuthFailureKind.Address, 1, 0)], Counts(await RowsAsync()));
 
             // Remembered credentials clear the name's count (no check), the address keeps its own.
             Assert.Equal(HttpStatusCode.OK, (await LoginAsync(user.Email, user.Password)).Status);
-            Assert.Equal([(AuthFailureKind.Address, 1)], Counts(await RowsAsync()));
+            Assert.Equal([(AuthFailureKind.Address, 1, 0)], Counts(await RowsAsync()));
 
             // Two more failures under another name: it is locked, and so is the address (3).
             var other = $"other-{Guid.NewGuid():N}@example.test";
             await LoginAsync(other, "x");
             await LoginAsync(other, "y");
-            Assert.Equal([(AuthFailureKind.UserName, 2), (AuthFailureKind.Address, 3)], Counts(await RowsAsync()));
+            Assert.Equal([(AuthFailureKind.UserName, 2, 0), (AuthFailureKind.Address, 3, 0)], Counts(await RowsAsync()));
             var checks = hashes.Started;
             Assert.Equal(10001, (await LoginAsync(user.Email, user.Password)).Fault.Code);
             Assert.Equal(checks, hashes.Started);
@@ -63,7 +63,7 @@ public sealed class LoginThrottleStoreTests
             clock.Advance(TimeSpan.FromMinutes(15));
             Assert.Equal(HttpStatusCode.OK, (await LoginAsync(user.Email, user.Password)).Status);
             Assert.Equal(checks + 1, hashes.Started);
-            Assert.Equal([(AuthFailureKind.Address, 0)], Counts(await RowsAsync()));
+            Assert.Equal([(AuthFailureKind.Address, 0, 0)], Counts(await RowsAsync()));
         }
         finally
         {
@@ -76,6 +76,71 @@ public sealed class LoginThrottleStoreTests
         }
     }
 
-    private static List<(AuthFailureKind, int)> Counts(List<AuthFailure> rows) =>
-        [.. rows.OrderBy(r => r.Kind).Select(r => (r.Kind, r.Failures))];
+    /// <summary>
+    /// Checks under way count toward the limit (a further attempt is over it) but lock nothing; a wrong password moves its
+    /// check to the failures, a right one or an unchecked one takes it back; a failure whose window has started again
+    /// since takes no other check's count.
+    /// </summary>
+    [Theory]
+    [InlineData("Postgres")]
+    [InlineData("Sqlite")]
+    public async Task ChecksUnderWay_CountTowardTheLimit_ButLockNothing_OnEachStore(string provider)
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var directory = Directory.CreateTempSubdirectory("ipsapi-throttle-").FullName;
+        var connectionString = provider == "Postgres" ? await TestPostgres.CreateDatabaseAsync() : $"Data Source={Path.Combine(directory, "ipsapi.db")}";
+        try
+        {
+            await using var server = await TestServer.StartAsync(
+                new Dictionary<string, string?>
+                {
+                    ["Database:Provider"] = provider,
+                    ["ConnectionStrings:IpsApi"] = connectionString,
+                    ["Purge:Workers"] = "0",
+                    ["Auth:Throttle:MaxFailuresPerUserName"] = "2",
+                    ["Auth:Throttle:MaxFailuresPerAddress"] = "10",
+                },
+                services => services.AddSingleton<TimeProvider>(clock));
+            var limits = server.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LoginThrottleOptions>>().Value;
+            var keys = ThrottleKeys.For($"racing-{Guid.NewGuid():N}@example.test", IPAddress.Parse("192.0.2.7"));
+            Task<T> WithThrottleAsync<T>(Func<LoginThrottle, Task<T>> work) => server.WithScopeAsync(scope => work(scope.GetRequiredService<LoginThrottle>()));
+            Task<IReadOnlyList<AuthFailure>> BeginAsync() => WithThrottleAsync(t => t.BeginAsync(keys, clock.GetUtcNow(), CancellationToken.None));
+
+            var first = await BeginAsync();
+            var second = await BeginAsync();
+            var third = await BeginAsync();
+            Assert.Equal([(AuthFailureKind.UserName, 0, 3), (AuthFailureKind.Address, 0, 3)], Counts(third));
+            Assert.Null(LoginThrottle.OverLimit(second, limits));
+            Assert.Equal(AuthFailureKind.UserName, LoginThrottle.OverLimit(third, limits)?.Kind);
+            Assert.Null(LoginThrottle.LockedBy(third, limits, clock.GetUtcNow()));
+
+            // The third is refused unchecked; the first was a wrong password, the second a right one.
+            await WithThrottleAsync(async t => { await t.UncountAsync(third, CancellationToken.None); return 0; });
+            var failed = await WithThrottleAsync(t => t.FailAsync(first, clock.GetUtcNow(), CancellationToken.None));
+            Assert.Equal([(AuthFailureKind.UserName, 1, 1), (AuthFailureKind.Address, 1, 1)], Counts(failed));
+            Assert.Empty(LoginThrottle.Reached(failed, limits));
+            await WithThrottleAsync(async t => { await t.ForgiveAsync(keys, second, CancellationToken.None); return 0; });
+            Assert.Equal([(AuthFailureKind.Address, 1, 0)], Counts(await server.WithDbAsync(db => db.AuthFailures.AsNoTracking().Where(f => f.Key == keys.Address).ToListAsync())));
+
+            // A check begun in a window since ended: its failure opens a new window and takes no count of the new one's.
+            var old = await BeginAsync();
+            clock.Advance(limits.Window);
+            var current = await BeginAsync();
+            var late = await WithThrottleAsync(t => t.FailAsync(old, clock.GetUtcNow(), CancellationToken.None));
+            Assert.Equal([(AuthFailureKind.UserName, 1, 1), (AuthFailureKind.Address, 1, 1)], Counts(late));
+            Assert.All(late, row => Assert.Equal(current.Single(c => c.Kind == row.Kind).WindowEndsAt, row.WindowEndsAt));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+            if (provider == "Postgres")
+            {
+                await TestPostgres.DropDatabaseAsync(connectionString);
+            }
+        }
+    }
+
+    private static List<(AuthFailureKind, int, int)> Counts(IEnumerable<AuthFailure> rows) =>
+        [.. rows.OrderBy(r => r.Kind).Select(r => (r.Kind, r.Failures, r.InFlight))];
 }

@@ -84,6 +84,22 @@ public sealed class LoginThrottleTests(ThrottledServerFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task ConcurrentRightPasswords_LockNothing_TheNextLoginPasses()
+    {
+        // A pipeline's parallel calls on a fresh server: more right passwords at once than the limit of failures.
+        var user = await Server.AddUserAsync(Role.IpsAdmin);
+        using var client = LoopbackSource.Client(LoopbackSource.Unique());
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => LoginAsync(client, user.Email, user.Password)));
+        var next = await LoginAsync(client, user.Email, user.Password);
+
+        Assert.Contains(burst, r => r.Reply.Status == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, next.Reply.Status);
+        var rows = await Server.WithDbAsync(db => db.AuthFailures.AsNoTracking().Where(f => f.Key == user.Email.ToLowerInvariant()).ToListAsync());
+        Assert.All(rows, row => Assert.Equal((0, 0), (row.Failures, row.InFlight)));
+    }
+
+    [Fact]
     public async Task UnknownUserName_LocksExactlyLikeAKnownOne()
     {
         var known = await Server.AddUserAsync(Role.IpsAdmin);

@@ -73,6 +73,13 @@ public sealed class TestServer : IAsyncDisposable
         return await work(scope.ServiceProvider.GetRequiredService<IpsDbContext>());
     }
 
+    /// <summary>Runs <paramref name="work"/> with the services of a scope of its own, as one request would have them.</summary>
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
     /// <summary>A company with a unique root, publishing on <c>{root}.images.test</c> unless told otherwise.</summary>
     public Task<Company> AddCompanyAsync(string? root = null, params string[] publishHosts)
     {

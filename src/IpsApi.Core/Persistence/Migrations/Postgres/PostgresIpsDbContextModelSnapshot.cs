@@ -629,6 +629,10 @@ namespace IpsApi.Core.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("failures");
 
+                    b.Property<int>("InFlight")
+                        .HasColumnType("integer")
+                        .HasColumnName("in_flight");
+
                     b.Property<DateTimeOffset>("WindowEndsAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("window_ends_at");

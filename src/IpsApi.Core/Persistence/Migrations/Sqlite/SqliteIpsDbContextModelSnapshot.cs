@@ -600,6 +600,10 @@ namespace IpsApi.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("failures");
 
+                    b.Property<int>("InFlight")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("in_flight");
+
                     b.Property<DateTimeOffset>("WindowEndsAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("window_ends_at");
