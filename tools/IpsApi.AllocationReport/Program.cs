@@ -5,11 +5,12 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 // Which types and which call stacks allocate the most, from the runtime's AllocationTick events (one about every
 // 100 KB allocated, with its type and stack) in a trace taken with `dotnet-trace collect --profile gc-verbose`.
 const string Usage = """
-    usage: dotnet run --project tools/IpsApi.AllocationReport -- TRACE.nettrace [--top N]
+    usage: dotnet run --project tools/IpsApi.AllocationReport -- TRACE.nettrace [--top N] [--large]
 
     Sums the sampled allocations of a dotnet-trace file by type, and by the innermost frames of the
     project's own code or its libraries (IpsApi, EF Core, Npgsql, ASP.NET Core, Serilog, System.Xml),
-    as shares of the bytes sampled. Take the trace under load, for example:
+    as shares of the bytes sampled. --large counts only large-object allocations (85,000 bytes and
+    more, the ones that make the GC collect gen2). Take the trace under load, for example:
 
       dotnet dotnet-trace collect -p PID --profile gc-verbose --duration 00:00:00:10 -o alloc.nettrace
     """;
@@ -21,14 +22,24 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 }
 
 var top = 25;
-if (args.Length == 3 && args[1] == "--top" && int.TryParse(args[2], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 500)
+var largeOnly = false;
+for (var i = 1; i < args.Length; i++)
 {
-    top = n;
-}
-else if (args.Length != 1)
-{
-    Console.Error.WriteLine($"IpsApi.AllocationReport: expected TRACE.nettrace [--top 1..500], got '{string.Join(' ', args)}'");
-    return 2;
+    if (args[i] == "--large")
+    {
+        largeOnly = true;
+    }
+    else if (args[i] == "--top" && i + 1 < args.Length
+        && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 500)
+    {
+        top = n;
+        i++;
+    }
+    else
+    {
+        Console.Error.WriteLine($"IpsApi.AllocationReport: expected TRACE.nettrace [--top 1..500] [--large], got '{string.Join(' ', args)}'");
+        return 2;
+    }
 }
 
 if (!File.Exists(args[0]))
@@ -44,7 +55,7 @@ var byStack = new Dictionary<string, long>(StringComparer.Ordinal);
 long total = 0;
 foreach (var e in log.Events)
 {
-    if (e is not GCAllocationTickTraceData tick)
+    if (e is not GCAllocationTickTraceData tick || (largeOnly && tick.AllocationKind != GCAllocationKind.Large))
     {
         continue;
     }
@@ -69,7 +80,9 @@ foreach (var e in log.Events)
 
 if (total == 0)
 {
-    Console.Error.WriteLine("IpsApi.AllocationReport: the trace has no AllocationTick events: take it with --profile gc-verbose");
+    Console.Error.WriteLine(largeOnly
+        ? "IpsApi.AllocationReport: the trace has no large-object allocations"
+        : "IpsApi.AllocationReport: the trace has no AllocationTick events: take it with --profile gc-verbose");
     return 1;
 }
 
