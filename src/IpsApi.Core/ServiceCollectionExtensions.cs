@@ -45,6 +45,10 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddScoped<InvalidationService>();
         services.AddSingleton<GroupCommit>();
+        services.AddSingleton<PostgresIdBlocks>();
+        services.AddSingleton<IRequestWriter>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Postgres
+            ? ActivatorUtilities.CreateInstance<PostgresRequestWriter>(sp)
+            : ActivatorUtilities.CreateInstance<EntityRequestWriter>(sp));
         services.AddScoped<Companies.CompanySettings>();
         services.AddScoped<Templates.TemplateService>();
         services.AddScoped<Hooks.AssetVersionHook>();

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using IpsApi.Core.Persistence;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +11,7 @@ namespace IpsApi.Core.Invalidation;
 /// under way is written at once, without waiting for company; those that arrive while one is under way wait for it
 /// (a commit's length, about a millisecond on PostgreSQL) and are then written together. Each caller is answered
 /// only once the commit that holds its request has returned, so a success reply still means a durable request.
+/// The store's <see cref="IRequestWriter"/> writes each group.
 /// <para>
 /// <see cref="InvalidationOptions.CommitWriters"/> commits (one by default) may be under way at once, each on a
 /// connection of its own: with more than one, the next commit can be written while one waits for its fsync, at the
@@ -24,7 +24,7 @@ namespace IpsApi.Core.Invalidation;
 /// </para>
 /// </summary>
 public sealed partial class GroupCommit(
-    IServiceScopeFactory scopes, IOptions<InvalidationOptions> options, Metrics.IpsMetrics metrics, ILogger<GroupCommit> logger) : IAsyncDisposable
+    IRequestWriter writer, IOptions<InvalidationOptions> options, Metrics.IpsMetrics metrics, ILogger<GroupCommit> logger) : IAsyncDisposable
 {
     /// <summary>The most requests in one commit: beyond a few dozen a commit only grows longer, not cheaper per request.</summary>
     public const int MaxRequests = 64;
@@ -122,7 +122,7 @@ public sealed partial class GroupCommit(
     {
         try
         {
-            await SaveAsync(group);
+            await writer.WriteAsync([.. group.Select(p => p.Accepted)]);
             metrics.AcceptCommit(group.Count);
             foreach (var pending in group)
             {
@@ -136,7 +136,6 @@ public sealed partial class GroupCommit(
             LogGroupRefused(logger, e, group.Count);
             foreach (var pending in group)
             {
-                pending.Forget();
                 await CommitAsync([pending]);
             }
         }
@@ -149,25 +148,6 @@ public sealed partial class GroupCommit(
         }
     }
 
-    private async Task SaveAsync(List<Pending> group)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IpsDbContext>();
-        // The entities are only added, so there are no changes to detect; a failed save rolls the whole
-        // transaction back, so a savepoint would only cost round trips.
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        db.Database.AutoSavepointsEnabled = false;
-        foreach (var pending in group)
-        {
-            db.InvalidationRequests.Add(pending.Request);
-            db.AuditRecords.Add(pending.Audit);
-        }
-
-        // One SaveChanges is one transaction: every request of the group with its batches and audit, or none.
-        // The commit is not cancelled with any one caller: it is everyone's.
-        await db.SaveChangesAsync(CancellationToken.None);
-    }
-
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The store refused a commit of {Requests} invalidation requests; storing them one at a time so that only the cause is refused")]
     private static partial void LogGroupRefused(ILogger logger, Exception exception, int requests);
@@ -176,28 +156,11 @@ public sealed partial class GroupCommit(
     {
         public InvalidationRequest Request { get; } = request;
 
-        public AuditRecord Audit { get; } = audit;
+        public AcceptedRequest Accepted { get; } = new(request, audit);
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
         /// <summary>Completed off the writer's thread, so a caller's continuation never delays the next commit.</summary>
         public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>
-        /// Clears the keys a rolled-back save may have set (ids the store handed out before the refusal), so the
-        /// entities are inserted afresh.
-        /// </summary>
-        public void Forget()
-        {
-            Request.Id = 0;
-            foreach (var batch in Request.Batches)
-            {
-                batch.Id = 0;
-                batch.RequestId = 0;
-            }
-
-            Audit.Id = 0;
-            Audit.RequestId = null;
-        }
     }
 }
