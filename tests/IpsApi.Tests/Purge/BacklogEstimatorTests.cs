@@ -59,6 +59,34 @@ public sealed class BacklogEstimatorTests
         Assert.Equal((1, 2), (readsBeforeDue, reader.Reads));
     }
 
+    [Fact]
+    public async Task ProviderEstimates_AreAskedAgainEverySecond_HoweverLongTheQueueFiguresLast()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var reader = new ScriptedBacklogReader(clock) { Length = TimeSpan.FromMilliseconds(200) };
+        await using var stack = await StartAsync(clock, reader, new Dictionary<string, string?>
+        {
+            // Akamai is only quoted here, never called: no worker runs.
+            ["Purge:Akamai:Host"] = "akab-test.purge.akamaiapis.net",
+            ["Purge:Akamai:BaseUri"] = "http://127.0.0.1:9/",
+            ["Purge:Akamai:ClientToken"] = "akab-client-token",
+            ["Purge:Akamai:AccessToken"] = "akab-access-token",
+            ["Purge:Akamai:ClientSecret"] = "c2VjcmV0",
+        });
+        var akamai = stack.Server.Services.GetRequiredService<Core.Purge.Akamai.AkamaiPurgeState>();
+
+        var before = await stack.AcceptAsync(stack.Url("a"));
+        akamai.EstimatedSeconds = 2;
+        var sameSecond = await stack.AcceptAsync(stack.Url("b"));
+        clock.Advance(BacklogEstimator.MinimumRefresh);
+        var nextSecond = await stack.AcceptAsync(stack.Url("c"));
+
+        // Akamai's default 5 s, then the 2 s it said: a second later, although the queue figures (read in 200 ms, so
+        // good for 4 s) were not read again.
+        Assert.Equal(("5", "5", "2"), (before.Value("estimatedSeconds"), sameSecond.Value("estimatedSeconds"), nextSecond.Value("estimatedSeconds")));
+        Assert.Equal(1, reader.Reads);
+    }
+
     [Theory]
     [InlineData(0, 1_000)]
     [InlineData(50, 1_000)]
@@ -67,8 +95,8 @@ public sealed class BacklogEstimatorTests
     public void RefreshAfter_IsTwentyReadLengths_AtLeastASecond(int readMs, int refreshMs) =>
         Assert.Equal(TimeSpan.FromMilliseconds(refreshMs), BacklogEstimator.RefreshAfter(TimeSpan.FromMilliseconds(readMs)));
 
-    private static Task<PurgeStack> StartAsync(ManualClock clock, ScriptedBacklogReader reader) =>
-        PurgeStack.StartWithAsync(Settings, services =>
+    private static Task<PurgeStack> StartAsync(ManualClock clock, ScriptedBacklogReader reader, Dictionary<string, string?>? extra = null) =>
+        PurgeStack.StartWithAsync(new Dictionary<string, string?>(Settings.Concat(extra ?? [])), services =>
         {
             services.AddSingleton<TimeProvider>(clock);
             services.AddSingleton<IBacklogReader>(reader);

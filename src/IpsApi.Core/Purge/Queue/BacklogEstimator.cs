@@ -14,6 +14,10 @@ namespace IpsApi.Core.Purge.Queue;
 /// figures than that. One caller reads them; callers arriving meanwhile quote from the figures read before, so a slow
 /// read holds up no accept but its own. Only the very first read is waited for by all.
 /// </para>
+/// <para>
+/// The providers' estimates cost no query: they are asked again once a second, however long the queue figures last,
+/// so a new estimate from Akamai is quoted a second later at most.
+/// </para>
 /// </summary>
 public sealed class BacklogEstimator(
     IServiceScopeFactory scopes, PurgeRouting routing, IBacklogReader reader, TimeProvider clock, IOptions<PurgeOptions> options)
@@ -28,11 +32,13 @@ public sealed class BacklogEstimator(
 
     private readonly SemaphoreSlim reading = new(1, 1);
     private volatile Snapshot? current;
+    private volatile ProviderEstimates? estimates;
 
     public async Task<int> EstimateAsync(Company company, int newUrls, CancellationToken cancellationToken)
     {
         var snapshot = await CurrentAsync(cancellationToken);
-        var providerSeconds = routing.For(company).Sum(tier => tier.Providers.Max(p => snapshot.ProviderSeconds.GetValueOrDefault(p)));
+        var seconds = await ProviderSecondsAsync();
+        var providerSeconds = routing.For(company).Sum(tier => tier.Providers.Max(p => seconds.GetValueOrDefault(p)));
         var queueSeconds = snapshot.QueuedUrls > 0 ? (snapshot.QueuedUrls + newUrls) / snapshot.UrlsPerSecond : 0;
         return (int)Math.Clamp(Math.Ceiling(providerSeconds + queueSeconds), 1, 86_400);
     }
@@ -70,9 +76,7 @@ public sealed class BacklogEstimator(
 
             var backlog = await reader.ReadAsync(started - RateWindow, cancellationToken);
             var rate = backlog.DrainedUrls > 0 ? backlog.DrainedUrls / RateWindow.TotalSeconds : options.Value.AssumedUrlsPerSecond;
-            await using var scope = scopes.CreateAsyncScope();
-            var providers = scope.ServiceProvider.GetServices<IPurgeProvider>().ToDictionary(p => p.Name, p => p.EstimatedSeconds, StringComparer.Ordinal);
-            var snapshot = new Snapshot(started + RefreshAfter(clock.GetUtcNow() - started), backlog.QueuedUrls, rate, providers);
+            var snapshot = new Snapshot(started + RefreshAfter(clock.GetUtcNow() - started), backlog.QueuedUrls, rate);
             current = snapshot;
             return snapshot;
         }
@@ -82,5 +86,22 @@ public sealed class BacklogEstimator(
         }
     }
 
-    private sealed record Snapshot(DateTimeOffset NextReadAt, long QueuedUrls, double UrlsPerSecond, Dictionary<string, int> ProviderSeconds);
+    /// <summary>Each provider's own estimate by name, asked at most once per <see cref="MinimumRefresh"/>; callers meanwhile share it.</summary>
+    private async Task<Dictionary<string, int>> ProviderSecondsAsync()
+    {
+        var now = clock.GetUtcNow();
+        if (estimates is { } last && now < last.NextReadAt)
+        {
+            return last.Seconds;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var seconds = scope.ServiceProvider.GetServices<IPurgeProvider>().ToDictionary(p => p.Name, p => p.EstimatedSeconds, StringComparer.Ordinal);
+        estimates = new ProviderEstimates(now + MinimumRefresh, seconds);
+        return seconds;
+    }
+
+    private sealed record Snapshot(DateTimeOffset NextReadAt, long QueuedUrls, double UrlsPerSecond);
+
+    private sealed record ProviderEstimates(DateTimeOffset NextReadAt, Dictionary<string, int> Seconds);
 }
