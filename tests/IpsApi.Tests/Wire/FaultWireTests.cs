@@ -253,7 +253,8 @@ public sealed class FaultWireTests(PostgresServerFixture fixture) : IClassFixtur
             var user = await server.AddUserAsync(IpsApi.Core.Users.Role.IpsAdmin);
             var envelope = Envelopes.Invalidate(Envelopes.AuthHeader(user), company.Handle, [PostgresServerFixture.Url(company, "lost-answer")]);
 
-            proxy.CutOnAnswerTo("COMMIT\0");
+            // The accept's last statement: its batch commits when it ends, before the first byte of the answer.
+            proxy.CutOnAnswerTo("INSERT INTO audit_records");
             var reply = await server.PostAsync(envelope);
 
             Assert.True(proxy.Cut.Task.IsCompleted, "the proxy never saw the insert");
